@@ -1,0 +1,32 @@
+package dev.switchboard.config;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps Coder's {@code CODER_HTTP_ADDRESS} ({@code host:port}, {@code :port} or {@code [v6]:port}) onto Quarkus'
+ * {@code quarkus.http.host} and {@code quarkus.http.port}, above application.properties and below explicit
+ * {@code QUARKUS_HTTP_*} variables.
+ */
+public class HttpAddressConfigSourceFactory implements ConfigSourceFactory {
+    static final String VARIABLE = "CODER_HTTP_ADDRESS";
+    private static final int ORDINAL = 275;
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue value = context.getValue("coder.http-address");
+        if (value == null || value.getValue() == null) {
+            return List.of();
+        }
+        HostPort address = HostPort.parse(VARIABLE, value.getValue());
+        return List.of(new PropertiesConfigSource(Map.of(
+                "quarkus.http.host", address.host().isEmpty() ? "0.0.0.0" : address.host(),
+                "quarkus.http.port", Integer.toString(address.port())), "coder-http-address", ORDINAL));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.derp;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.Arrays;
+
+/** Opens the sealed halves of the DERP handshake (derp-protocol.md §4). Pure functions. */
+public final class Handshake {
+    private Handshake() {
+    }
+
+    /** A ClientInfo frame opened with the server key: who the client is and what it asked for. */
+    public record OpenedClientInfo(NodeKey clientKey, ClientInfo info) {
+    }
+
+    /**
+     * Opens a ClientInfo payload: client key(32) ‖ nonce(24) ‖ box.
+     *
+     * @throws DerpProtocolException if the box does not open or its JSON is invalid
+     */
+    public static OpenedClientInfo openClientInfo(NodePrivateKey server, Buffer payload) throws DerpProtocolException {
+        byte[] bytes = payload.getBytes();
+        if (bytes.length < DerpLimits.MIN_CLIENT_INFO_LEN) {
+            throw new DerpProtocolException("bad_client_info", "ClientInfo frame too short: " + bytes.length);
+        }
+        NodeKey clientKey = NodeKey.of(Arrays.copyOfRange(bytes, 0, DerpLimits.KEY_LEN));
+        byte[] nonce = Arrays.copyOfRange(bytes, DerpLimits.KEY_LEN, DerpLimits.MIN_CLIENT_INFO_LEN);
+        byte[] json;
+        try {
+            json = NaclBox.open(bytes, DerpLimits.MIN_CLIENT_INFO_LEN, bytes.length - DerpLimits.MIN_CLIENT_INFO_LEN,
+                    nonce, server, clientKey);
+        } catch (NaclBox.BoxOpenException | IllegalArgumentException e) {
+            throw new DerpProtocolException("box_open_failed",
+                    "msgbox: cannot open len=" + bytes.length + " with client key " + clientKey.shortString());
+        }
+        return new OpenedClientInfo(clientKey, ClientInfo.parse(json));
+    }
+
+    /** Opens a ServerInfo payload: nonce(24) ‖ box, sealed by the server to this client. */
+    public static ServerInfo openServerInfo(NodePrivateKey client, NodeKey server, Buffer payload)
+            throws DerpProtocolException {
+        byte[] bytes = payload.getBytes();
+        if (bytes.length < DerpLimits.NONCE_LEN) {
+            throw new DerpProtocolException("bad_server_info", "ServerInfo frame too short");
+        }
+        byte[] nonce = Arrays.copyOfRange(bytes, 0, DerpLimits.NONCE_LEN);
+        try {
+            return ServerInfo.parse(NaclBox.open(bytes, DerpLimits.NONCE_LEN, bytes.length - DerpLimits.NONCE_LEN,
+                    nonce, client, server));
+        } catch (NaclBox.BoxOpenException e) {
+            throw new DerpProtocolException("box_open_failed", "cannot open ServerInfo: " + e.getMessage());
+        }
+    }
+
+    /** Reads the server key from a ServerKey payload after checking the magic. */
+    public static NodeKey parseServerKey(Buffer payload) throws DerpProtocolException {
+        if (payload.length() < DerpLimits.MAGIC.length + DerpLimits.KEY_LEN
+                || !Arrays.equals(payload.getBytes(0, DerpLimits.MAGIC.length), DerpLimits.MAGIC)) {
+            throw new DerpProtocolException("bad_server_key", "ServerKey frame without DERP magic");
+        }
+        return NodeKey.read(payload, DerpLimits.MAGIC.length);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.switchboard.derp.server;
+
+import dev.switchboard.derp.Frames;
+import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodePrivateKey;
+import dev.switchboard.derp.PeerGoneReason;
+import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The relay: the registry of connected keys and the routing decisions of tailscale/tailscale derpserver.go.
+ * Every transport ends at {@link #accept}; each connection then lives in its own {@link ClientSession}.
+ *
+ * <p>Static after construction: keys, options, metrics. {@link #clients} is concurrent so the packet path looks up
+ * destinations without locking; registration changes and {@link #watchers} are guarded by {@link #registryLock}.
+ */
+public final class DerpServer {
+    private static final Logger LOG = Logger.getLogger(DerpServer.class);
+
+    private final Vertx vertx;
+    private final NodePrivateKey privateKey;
+    private final DerpServerOptions options;
+    private final DerpMetrics metrics;
+    private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
+    private final Object registryLock = new Object();
+    private final Set<ClientSession> watchers = new LinkedHashSet<>();
+
+    public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
+        this.vertx = vertx;
+        this.privateKey = privateKey;
+        this.options = options;
+        this.metrics = metrics;
+    }
+
+    /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */
+    public void accept(DerpConnection connection, boolean notIdeal) {
+        metrics.accepts.increment();
+        new ClientSession(this, connection, notIdeal).start();
+    }
+
+    /** Counts a WebSocket accept separately, as derper's {@code derp_websocket_accepts}. */
+    public void noteWebSocketAccept() {
+        metrics.webSocketAccepts.increment();
+    }
+
+    public NodeKey publicKey() {
+        return privateKey.publicKey();
+    }
+
+    public DerpMetrics metrics() {
+        return metrics;
+    }
+
+    NodePrivateKey privateKey() {
+        return privateKey;
+    }
+
+    DerpServerOptions options() {
+        return options;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** Constant-time comparison with the configured mesh key; false when none is configured. */
+    boolean isMeshKey(byte[] presented) {
+        return presented != null && options.meshKey().map(k -> MessageDigest.isEqual(k, presented)).orElse(false);
+    }
+
+    ClientSet lookup(NodeKey key) {
+        return clients.get(key);
+    }
+
+    /** Adds a handshaken connection; watchers learn of it. Returns the key's set. */
+    ClientSet register(ClientSession session) {
+        synchronized (registryLock) {
+            ClientSet set = clients.computeIfAbsent(session.key(), ClientSet::new);
+            set.add(session);
+            metrics.currentConnections.incrementAndGet();
+            if (set.size() == 1) {
+                metrics.clients.incrementAndGet();
+            } else {
+                metrics.duplicateConnections.increment();
+                metrics.dupClientConns.addAndGet(set.size() == 2 ? 2 : 1);
+                if (set.size() == 2) {
+                    metrics.dupClientKeys.incrementAndGet();
+                }
+            }
+            for (ClientSession watcher : watchers) {
+                watcher.enqueueControl(session.peerPresentFrame());
+            }
+            return set;
+        }
+    }
+
+    /** Removes a connection; on the key's last connection, watchers and former receivers get PeerGone. */
+    void unregister(ClientSession session) {
+        List<ClientSession> watchersToTell = new ArrayList<>();
+        List<ClientSession> receiversToTell = new ArrayList<>();
+        synchronized (registryLock) {
+            watchers.remove(session);
+            metrics.watchers.set(watchers.size());
+            ClientSet set = clients.get(session.key());
+            if (set == null || !set.sessions().contains(session)) {
+                return;
+            }
+            int before = set.size();
+            set.remove(session);
+            metrics.currentConnections.decrementAndGet();
+            if (before == 2) {
+                metrics.dupClientKeys.decrementAndGet();
+                metrics.dupClientConns.addAndGet(-2);
+            } else if (before > 2) {
+                metrics.dupClientConns.decrementAndGet();
+            }
+            if (set.size() > 0) {
+                return;
+            }
+            clients.remove(session.key());
+            metrics.clients.decrementAndGet();
+            watchersToTell.addAll(watchers);
+            for (NodeKey receiver : set.sentTo) {
+                ClientSet receivers = clients.get(receiver);
+                if (receivers != null) {
+                    receiversToTell.addAll(receivers.sessions());
+                }
+            }
+        }
+        var frame = Frames.peerGone(session.key(), PeerGoneReason.DISCONNECTED);
+        watchersToTell.forEach(watcher -> watcher.enqueueControl(frame));
+        for (ClientSession receiver : receiversToTell) {
+            if (receiver.enqueueControl(frame)) {
+                metrics.peerGoneSent(PeerGoneReason.DISCONNECTED);
+            }
+        }
+    }
+
+    /** WatchConns: the watcher gets PeerPresent for every connected key now, then a stream of changes. */
+    void addWatcher(ClientSession watcher) {
+        if (watcher.key().equals(publicKey())) {
+            LOG.debugf("ignoring WatchConns from our own key (mesh self-connect)");
+            return;
+        }
+        synchronized (registryLock) {
+            if (!watchers.add(watcher)) {
+                return;
+            }
+            metrics.watchers.set(watchers.size());
+            for (ClientSet set : clients.values()) {
+                ClientSession active = set.active();
+                if (active != null) {
+                    watcher.enqueueControl(active.peerPresentFrame());
+                }
+            }
+        }
+    }
+
+    /** ClosePeer: closes every local connection of {@code key}; false if there is none. */
+    boolean closePeer(NodeKey key) {
+        ClientSet set = clients.get(key);
+        List<ClientSession> sessions;
+        synchronized (registryLock) {
+            sessions = set == null ? List.of() : set.sessions();
+        }
+        sessions.forEach(s -> s.closeFromAnyThread("closed by mesh peer (ClosePeer)"));
+        return !sessions.isEmpty();
+    }
+
+    /** Number of open, handshaken connections. */
+    public int connectionCount() {
+        return (int) metrics.currentConnections.get();
+    }
+
+    /** Whether a key has at least one local connection (for tests and health). */
+    public boolean isConnected(NodeKey key) {
+        return clients.containsKey(key);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.derp.server;
+
+import dev.switchboard.derp.DerpLimits;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Tunables of one relay. Defaults follow derper; tests shorten the timers.
+ *
+ * @param meshKey             the 32-byte mesh key that grants mesh privileges, if configured
+ * @param keepAlive           base keep-alive interval
+ * @param keepAliveJitter     upper bound (exclusive) of the per-connection jitter added once to {@code keepAlive}
+ * @param handshakeTimeout    deadline for ServerKey out and ClientInfo in
+ * @param writeTimeout        how long a normal client's socket may stay unwritable before it is closed
+ * @param meshWriteTimeout    the same for mesh peers
+ * @param sendQueueDepth      packets per queue (normal and disco) per connection
+ * @param backpressureTimeout how long a sender stays paused behind a full queue before its packet is dropped
+ * @param controlQueueLimit   pending control frames (PeerGone, PeerPresent, ...) before the receiver is closed
+ */
+public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Duration keepAliveJitter,
+                                Duration handshakeTimeout, Duration writeTimeout, Duration meshWriteTimeout,
+                                int sendQueueDepth, Duration backpressureTimeout, int controlQueueLimit) {
+    public static final Duration DEFAULT_BACKPRESSURE_TIMEOUT = Duration.ofMillis(250);
+    public static final int DEFAULT_CONTROL_QUEUE_LIMIT = 16384;
+
+    public static DerpServerOptions defaults() {
+        return new DerpServerOptions(Optional.empty(), DerpLimits.KEEP_ALIVE, DerpLimits.KEEP_ALIVE_JITTER,
+                DerpLimits.HANDSHAKE_TIMEOUT, DerpLimits.WRITE_TIMEOUT, DerpLimits.MESH_WRITE_TIMEOUT,
+                DerpLimits.DEFAULT_PER_CLIENT_SEND_QUEUE_DEPTH, DEFAULT_BACKPRESSURE_TIMEOUT,
+                DEFAULT_CONTROL_QUEUE_LIMIT);
+    }
+
+    public DerpServerOptions withMeshKey(byte[] key) {
+        return new DerpServerOptions(Optional.of(key.clone()), keepAlive, keepAliveJitter, handshakeTimeout,
+                writeTimeout, meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit);
+    }
+
+    public DerpServerOptions withTimers(Duration keepAlive, Duration handshakeTimeout, Duration writeTimeout) {
+        return new DerpServerOptions(meshKey, keepAlive, Duration.ofMillis(1), handshakeTimeout, writeTimeout,
+                meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.derp.transport;
+
+import dev.switchboard.derp.server.DerpConnection;
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A DERP session over a raw TCP (or TLS) socket. Writes go straight to the channel without flushing so the
+ * session's writer can batch a burst into one flush; Vert.x's {@code write} would flush every frame.
+ */
+public final class NetSocketConnection implements DerpConnection {
+    private final NetSocketInternal socket;
+    private final ChannelHandlerContext channel;
+    private final Context context;
+
+    public NetSocketConnection(NetSocket socket, Context context) {
+        this.socket = (NetSocketInternal) socket;
+        this.channel = this.socket.channelHandlerContext();
+        this.context = context;
+    }
+
+    @Override
+    public Context context() {
+        return context;
+    }
+
+    @Override
+    public void handler(Handler<Buffer> handler) {
+        socket.handler(handler);
+    }
+
+    @Override
+    public void closeHandler(Handler<Void> handler) {
+        socket.closeHandler(handler);
+    }
+
+    @Override
+    public void write(Buffer bytes) {
+        channel.write(bytes.getByteBuf(), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+    }
+
+    @Override
+    public void pause() {
+        socket.pause();
+    }
+
+    @Override
+    public void resume() {
+        socket.resume();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        SocketAddress address = channel.channel().remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet : null;
+    }
+}
