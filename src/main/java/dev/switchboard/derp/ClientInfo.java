@@ -67,16 +67,16 @@ public record ClientInfo(byte[] meshKey, int version, boolean canAckPings, boole
         return new ClientInfo(meshKey, version, canAckPings, isProber, appName);
     }
 
-    /** Serialises in the field order and omissions of Tailscale's client. */
+    /** Serialises like Tailscale's v1.30–v1.36 client (field order version, meshKey, CanAckPings, IsProber). */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = JSON.createGenerator(out)) {
             gen.writeStartObject();
-            if (meshKey != null) {
-                gen.writeStringField("meshKey", HexFormat.of().formatHex(meshKey));
-            }
             if (version != 0) {
                 gen.writeNumberField("version", version);
+            }
+            if (meshKey != null) {
+                gen.writeStringField("meshKey", HexFormat.of().formatHex(meshKey));
             }
             gen.writeBooleanField("CanAckPings", canAckPings);
             if (isProber) {

@@ -38,9 +38,11 @@ public final class NaclBox {
     /** {@code tag ‖ ciphertext} of {@code plaintext} under the given nonce. */
     public static byte[] seal(byte[] plaintext, byte[] nonce, NodePrivateKey sender, NodeKey recipient) {
         XSalsa20Engine stream = stream(sender, recipient, nonce);
+        Poly1305 mac = macFromKeystream(stream);
         byte[] out = new byte[TAG_LEN + plaintext.length];
         stream.processBytes(plaintext, 0, plaintext.length, out, TAG_LEN);
-        mac(stream, out, TAG_LEN, plaintext.length, out, 0);
+        mac.update(out, TAG_LEN, plaintext.length);
+        mac.doFinal(out, 0);
         return out;
     }
 
@@ -55,8 +57,10 @@ public final class NaclBox {
             throw new BoxOpenException("box shorter than its tag");
         }
         XSalsa20Engine stream = stream(recipient, sender, nonce);
+        Poly1305 mac = macFromKeystream(stream);
+        mac.update(box, offset + TAG_LEN, length - TAG_LEN);
         byte[] tag = new byte[TAG_LEN];
-        mac(stream, box, offset + TAG_LEN, length - TAG_LEN, tag, 0);
+        mac.doFinal(tag, 0);
         if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(box, offset, offset + TAG_LEN))) {
             throw new BoxOpenException("authentication tag mismatch");
         }
@@ -65,7 +69,7 @@ public final class NaclBox {
         return plaintext;
     }
 
-    /** An XSalsa20 stream keyed with the box key; its first 32 keystream bytes are already taken as MAC key. */
+    /** An XSalsa20 stream keyed with the box key. */
     private static XSalsa20Engine stream(NodePrivateKey own, NodeKey peer, byte[] nonce) {
         if (nonce.length != DerpLimits.NONCE_LEN) {
             throw new IllegalArgumentException("nonce must be 24 bytes");
@@ -75,13 +79,13 @@ public final class NaclBox {
         return engine;
     }
 
-    private static void mac(XSalsa20Engine stream, byte[] data, int offset, int length, byte[] out, int outOffset) {
+    /** secretbox: the first 32 keystream bytes key Poly1305; the message is encrypted with the bytes after them. */
+    private static Poly1305 macFromKeystream(XSalsa20Engine stream) {
         byte[] macKey = new byte[32];
         stream.processBytes(new byte[32], 0, 32, macKey, 0);
         Poly1305 poly = new Poly1305();
         poly.init(new KeyParameter(macKey));
-        poly.update(data, offset, length);
-        poly.doFinal(out, outOffset);
+        return poly;
     }
 
     /** HSalsa20 core: Salsa20 rounds without the feed-forward, output words 0,5,10,15,6,7,8,9. */

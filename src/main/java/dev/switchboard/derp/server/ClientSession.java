@@ -106,6 +106,10 @@ final class ClientSession {
         return lastActivityNanos;
     }
 
+    int queuedPackets() {
+        return packets.size() + discoPackets.size();
+    }
+
     Buffer peerPresentFrame() {
         return peerPresentFrame;
     }

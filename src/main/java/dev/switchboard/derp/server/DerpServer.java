@@ -179,6 +179,12 @@ public final class DerpServer {
         return (int) metrics.currentConnections.get();
     }
 
+    /** Packets waiting in the send queues of {@code key}'s connections (bounded by 2 × queue depth each). */
+    public int queuedPackets(NodeKey key) {
+        ClientSet set = clients.get(key);
+        return set == null ? 0 : set.sessions().stream().mapToInt(ClientSession::queuedPackets).sum();
+    }
+
     /** Whether a key has at least one local connection (for tests and health). */
     public boolean isConnected(NodeKey key) {
         return clients.containsKey(key);

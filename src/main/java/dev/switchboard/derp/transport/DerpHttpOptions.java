@@ -26,11 +26,13 @@ public class DerpHttpOptions implements HttpServerOptionsCustomizer {
         apply(options);
     }
 
-    private static void apply(HttpServerOptions options) {
+    /** Applies the settings to any HTTP server options (also used by tests that run a bare Vert.x server). */
+    public static HttpServerOptions apply(HttpServerOptions options) {
         options.setWebSocketSubProtocols(List.of("derp"))
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(MAX_WEBSOCKET_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES);
+        return options;
     }
 }

@@ -1,0 +1,62 @@
+package dev.switchboard.derp.client;
+
+import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodePrivateKey;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How a {@link DerpClient} connects.
+ *
+ * @param url            {@code http(s)://host[:port]/derp}
+ * @param privateKey     the client's node key
+ * @param meshKey        32-byte mesh key to present, if this is a mesh peer or watcher
+ * @param webSocket      use DERP over WebSocket (subprotocol {@code derp}) instead of {@code Upgrade: DERP}
+ * @param serverKey      the server's key if known in advance; enables fast start over {@code Upgrade: DERP}
+ * @param trustAll       accept any TLS certificate (tests and self-signed development servers)
+ * @param connectTimeout budget for TCP connect, upgrade and handshake
+ * @param idealNode      value of the {@code Ideal-Node} header, if the client is not on its region's first node
+ */
+public record DerpClientOptions(URI url, NodePrivateKey privateKey, Optional<byte[]> meshKey, boolean webSocket,
+                                Optional<NodeKey> serverKey, boolean trustAll, Duration connectTimeout,
+                                Optional<String> idealNode) {
+    public static DerpClientOptions of(URI url, NodePrivateKey privateKey) {
+        return new DerpClientOptions(url, privateKey, Optional.empty(), false, Optional.empty(), false,
+                Duration.ofSeconds(10), Optional.empty());
+    }
+
+    public DerpClientOptions withMeshKey(byte[] key) {
+        return new DerpClientOptions(url, privateKey, Optional.of(key.clone()), webSocket, serverKey, trustAll,
+                connectTimeout, idealNode);
+    }
+
+    public DerpClientOptions withWebSocket(boolean useWebSocket) {
+        return new DerpClientOptions(url, privateKey, meshKey, useWebSocket, serverKey, trustAll, connectTimeout,
+                idealNode);
+    }
+
+    /** Fast start: the request head and ClientInfo go out in one write, no 101 is awaited. */
+    public DerpClientOptions withFastStart(NodeKey knownServerKey) {
+        return new DerpClientOptions(url, privateKey, meshKey, webSocket, Optional.of(knownServerKey), trustAll,
+                connectTimeout, idealNode);
+    }
+
+    public DerpClientOptions withTrustAll(boolean trust) {
+        return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trust, connectTimeout, idealNode);
+    }
+
+    public DerpClientOptions withIdealNode(String node) {
+        return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trustAll, connectTimeout,
+                Optional.of(node));
+    }
+
+    boolean tls() {
+        return "https".equalsIgnoreCase(url.getScheme()) || "wss".equalsIgnoreCase(url.getScheme());
+    }
+
+    int port() {
+        return url.getPort() > 0 ? url.getPort() : tls() ? 443 : 80;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.switchboard.derp;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FrameReaderTest {
+
+    @Test
+    void headerBytesMatchTailscaleVectors() {
+        assertEquals("0400000400", hex(Frames.header(FrameType.SEND_PACKET, 1024)));
+        assertEquals("0600000000", hex(Frames.keepAlive()));
+        Buffer recv = Buffer.buffer().appendByte((byte) 5).appendUnsignedInt(0xffffffffL);
+        assertEquals("05ffffffff", hex(recv));
+    }
+
+    @Test
+    void reassemblesFramesFedOneByteAtATime() throws Exception {
+        NodeKey key = NodePrivateKey.generate().publicKey();
+        Buffer stream = Buffer.buffer()
+                .appendBuffer(Frames.sendPacket(key, Buffer.buffer("first")))
+                .appendBuffer(Frames.notePreferred(true))
+                .appendBuffer(Frames.ping(Buffer.buffer("12345678")));
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        int frames = 0;
+        for (int i = 0; i < stream.length(); i++) {
+            reader.append(stream.getBuffer(i, i + 1));
+            Frame frame;
+            while ((frame = reader.poll()) != null) {
+                frames++;
+                if (frames == 1) {
+                    assertEquals(FrameType.SEND_PACKET, frame.type());
+                    assertEquals("first", frame.payload().getBuffer(32, frame.payload().length()).toString());
+                }
+            }
+        }
+        assertEquals(3, frames);
+        assertEquals(0, reader.bufferedBytes());
+    }
+
+    @Test
+    void skipsUnknownAndUnhandledTypesWhateverTheirLength() throws Exception {
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        // An undefined type 0x7f claiming 3 MB, delivered in pieces, then a Pong (unhandled by servers), then Ping.
+        reader.append(Buffer.buffer().appendByte((byte) 0x7f).appendInt(3_000_000));
+        for (int i = 0; i < 3; i++) {
+            reader.append(Buffer.buffer(new byte[1_000_000]));
+            assertNull(reader.poll());
+        }
+        reader.append(Frames.pong(Buffer.buffer("abcdefgh")));
+        reader.append(Frames.ping(Buffer.buffer("12345678")));
+        Frame frame = reader.poll();
+        assertNotNull(frame);
+        assertEquals(FrameType.PING, frame.type());
+    }
+
+    @Test
+    void maximumPacketIsAcceptedAndOneMoreByteIsFatalBeforeBuffering() throws Exception {
+        NodeKey key = NodePrivateKey.generate().publicKey();
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        reader.append(Frames.sendPacket(key, Buffer.buffer(new byte[DerpLimits.MAX_PACKET_SIZE])));
+        assertEquals(32 + DerpLimits.MAX_PACKET_SIZE, reader.poll().payload().length());
+
+        reader.append(Frames.header(FrameType.SEND_PACKET, 32 + DerpLimits.MAX_PACKET_SIZE + 1));
+        DerpProtocolException e = assertThrows(DerpProtocolException.class, reader::poll);
+        assertEquals("bad_frame_length", e.metricReason());
+    }
+
+    @Test
+    void tenMegabyteLengthFieldIsRejectedFromTheHeaderAlone() {
+        FrameReader reader = new FrameReader(FrameLimits.SERVER_HANDSHAKE);
+        reader.append(Frames.header(FrameType.CLIENT_INFO, 10 << 20));
+        assertThrows(DerpProtocolException.class, reader::poll);
+    }
+
+    @Test
+    void perTypeLengthRulesAreEnforced() {
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.NOTE_PREFERRED, 2).appendShort((short) 1));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.NOTE_PREFERRED, 0));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.SEND_PACKET, 31).appendBytes(new byte[31]));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.FORWARD_PACKET, 63).appendBytes(new byte[63]));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.WATCH_CONNS, 1).appendByte((byte) 0));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.CLOSE_PEER, 31).appendBytes(new byte[31]));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.PING, 7).appendBytes(new byte[7]));
+        assertFatal(FrameLimits.SERVER, Frames.header(FrameType.PING, 1001).appendBytes(new byte[1001]));
+        assertFatal(FrameLimits.SERVER_HANDSHAKE, Frames.ping(Buffer.buffer("12345678")));
+        assertFatal(FrameLimits.SERVER_HANDSHAKE, Frames.header(FrameType.CLIENT_INFO, 55).appendBytes(new byte[55]));
+        assertFatal(FrameLimits.CLIENT, Frames.header(FrameType.RECV_PACKET, (1 << 20) + 1));
+    }
+
+    @Test
+    void partialFrameIsNotReturned() throws Exception {
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        Buffer frame = Frames.ping(Buffer.buffer("12345678"));
+        reader.append(frame.getBuffer(0, 10));
+        assertNull(reader.poll());
+        reader.append(frame.getBuffer(10, frame.length()));
+        assertTrue(reader.poll() != null);
+    }
+
+    private static void assertFatal(FrameLimits limits, Buffer bytes) {
+        FrameReader reader = new FrameReader(limits);
+        reader.append(bytes);
+        assertThrows(DerpProtocolException.class, reader::poll, hex(bytes.getBuffer(0, 5)));
+    }
+
+    private static String hex(Buffer buffer) {
+        return HexFormat.of().formatHex(buffer.getBytes());
+    }
+}

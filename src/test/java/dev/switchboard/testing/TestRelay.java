@@ -1,0 +1,92 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.derp.NodePrivateKey;
+import dev.switchboard.derp.client.DerpClient;
+import dev.switchboard.derp.client.DerpClientOptions;
+import dev.switchboard.derp.server.DerpMetrics;
+import dev.switchboard.derp.server.DerpServer;
+import dev.switchboard.derp.server.DerpServerOptions;
+import dev.switchboard.derp.transport.DerpHttpOptions;
+import dev.switchboard.derp.transport.DerpUpgradeHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay on a bare Vert.x HTTP server bound to an ephemeral loopback port, with options a test chooses (short
+ * timers, small queues). Same upgrade handler and server as production; no Quarkus boot.
+ */
+public final class TestRelay implements AutoCloseable {
+    private final Vertx vertx;
+    private final DerpServer server;
+    private final HttpServer http;
+
+    private TestRelay(Vertx vertx, DerpServer server, HttpServer http) {
+        this.vertx = vertx;
+        this.server = server;
+        this.http = http;
+    }
+
+    public static TestRelay start(DerpServerOptions options) {
+        Vertx vertx = Vertx.vertx();
+        DerpServer server = new DerpServer(vertx, NodePrivateKey.generate(), options,
+                new DerpMetrics(new SimpleMeterRegistry()));
+        Router router = Router.router(vertx);
+        router.route("/derp").handler(new DerpUpgradeHandler(server));
+        HttpServer http = vertx.createHttpServer(DerpHttpOptions.apply(new HttpServerOptions().setHost("127.0.0.1")))
+                .requestHandler(router);
+        await(http.listen(0));
+        return new TestRelay(vertx, server, http);
+    }
+
+    public static TestRelay start() {
+        return start(DerpServerOptions.defaults());
+    }
+
+    public DerpServer server() {
+        return server;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port() + "/derp");
+    }
+
+    public DerpClientOptions options(NodePrivateKey key) {
+        return DerpClientOptions.of(url(), key);
+    }
+
+    public TestClient connect() {
+        return connect(options(NodePrivateKey.generate()));
+    }
+
+    public TestClient connect(DerpClientOptions options) {
+        DerpClient client = await(DerpClient.connect(vertx, options));
+        return new TestClient(client);
+    }
+
+    public static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("operation did not complete: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        await(vertx.close());
+    }
+}
