@@ -5,7 +5,6 @@ import dev.switchboard.derp.NodePrivateKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,8 +48,6 @@ public final class ServerKeyFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, path);
             }
-        } catch (FileAlreadyExistsException e) {
-            Files.deleteIfExists(temp);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -78,13 +78,12 @@ public final class DerpUpgradeHandler implements Handler<RoutingContext> {
     private void acceptUpgrade(HttpServerRequest request) {
         boolean fastStart = "1".equals(request.getHeader("Derp-Fast-Start"));
         String idealNode = request.getHeader("Ideal-Node");
-        UpgradeTakeover takeover = UpgradeTakeover.begin(request);
-        NetSocketConnection connection = new NetSocketConnection(takeover.socket(), takeover.socket().getContext());
+        var socket = UpgradeTakeover.takeOver(request);
+        NetSocketConnection connection = new NetSocketConnection(socket, socket.getContext());
         if (!fastStart) {
             connection.write(switchingProtocols(server.publicKey()));
         }
         server.accept(connection, idealNode != null && !idealNode.isEmpty());
-        takeover.releaseBufferedBytes();
     }
 
     /** The exact 101 derper writes; clients check only the status, but byte equality keeps us honest. */
