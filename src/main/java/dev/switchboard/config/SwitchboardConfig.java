@@ -21,6 +21,13 @@ public interface SwitchboardConfig {
     @WithDefault("127.0.0.1:3000")
     String httpAddress();
 
+    /**
+     * CODER_STUN_LISTEN_ADDRESSES: UDP {@code host:port} list for the STUN responder; {@code :3478} (default) means
+     * IPv4 and IPv6 on port 3478; {@code disable} turns the responder off.
+     */
+    @WithDefault(":3478")
+    String stunListenAddresses();
+
     Derp derp();
 
     interface Derp {

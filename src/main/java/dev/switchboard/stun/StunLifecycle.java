@@ -1,0 +1,65 @@
+package dev.switchboard.stun;
+
+import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.HostPort;
+import dev.switchboard.config.SwitchboardConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the STUN responder with the server and stops it on shutdown; a bind failure fails start-up. */
+@ApplicationScoped
+public class StunLifecycle {
+    private final SwitchboardConfig config;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final boolean serverMode;
+    private volatile StunServer server;
+
+    public StunLifecycle(SwitchboardConfig config, Vertx vertx, MeterRegistry registry,
+                         @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
+                         boolean serverMode) {
+        this.config = config;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.serverMode = serverMode;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        List<HostPort> addresses = StunListenAddresses.parse(config.stunListenAddresses());
+        if (!serverMode || addresses.isEmpty()) {
+            return;
+        }
+        StunServer starting = new StunServer(vertx, addresses, new StunMetrics(registry));
+        try {
+            starting.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            starting.stop();
+            throw new IllegalStateException(StunListenAddresses.VARIABLE + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+        server = starting;
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        StunServer running = server;
+        if (running != null) {
+            running.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The responder's bound addresses, or empty when it is off (used by the DERP map for STUNPort). */
+    public Optional<List<InetSocketAddress>> localAddresses() {
+        StunServer running = server;
+        return running == null ? Optional.empty() : Optional.of(running.localAddresses());
+    }
+}
