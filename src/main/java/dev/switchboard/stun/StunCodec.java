@@ -100,8 +100,7 @@ public final class StunCodec {
                 return Validation.drop(Disposition.BAD, "attribute overruns the packet");
             }
             if (type == StunAttribute.SOFTWARE && offset == HEADER_LEN) {
-                tailscale = length == TAILSCALE_SOFTWARE.length
-                        && Arrays.equals(packet.getBytes(valueStart, valueStart + length), TAILSCALE_SOFTWARE);
+                tailscale = length == TAILSCALE_SOFTWARE.length && regionEquals(packet, valueStart, TAILSCALE_SOFTWARE);
             } else if (type == StunAttribute.FINGERPRINT) {
                 if (length != 4 || packet.getInt(valueStart) != fingerprint(packet, offset)) {
                     return Validation.drop(Disposition.BAD, "wrong FINGERPRINT");
@@ -131,9 +130,8 @@ public final class StunCodec {
                 .appendByte((byte) 0)
                 .appendByte((byte) (ip.length == 4 ? 1 : 2))
                 .appendUnsignedShort(port ^ (MAGIC_COOKIE >>> 16));
-        byte[] mask = Buffer.buffer(16).appendInt(MAGIC_COOKIE).appendBytes(transactionId).getBytes();
         for (int i = 0; i < ip.length; i++) {
-            out.appendByte((byte) (ip[i] ^ mask[i]));
+            out.appendByte((byte) (ip[i] ^ xorMask(transactionId, i)));
         }
         if (withFingerprint) {
             int at = out.length();
@@ -208,9 +206,8 @@ public final class StunCodec {
         byte[] ip = value.getBytes(4, 4 + ipLength);
         if (xored) {
             port ^= MAGIC_COOKIE >>> 16;
-            byte[] mask = Buffer.buffer(16).appendInt(MAGIC_COOKIE).appendBytes(transactionId).getBytes();
             for (int i = 0; i < ip.length; i++) {
-                ip[i] ^= mask[i];
+                ip[i] ^= xorMask(transactionId, i);
             }
         }
         try {
@@ -238,8 +235,22 @@ public final class StunCodec {
     /** FINGERPRINT value for an attribute starting at {@code attributeOffset}: CRC-32 of what precedes it. */
     private static int fingerprint(Buffer message, int attributeOffset) {
         CRC32 crc = new CRC32();
-        crc.update(message.getBytes(0, attributeOffset));
+        crc.update(message.getByteBuf().nioBuffer(0, attributeOffset));
         return (int) crc.getValue() ^ FINGERPRINT_XOR;
+    }
+
+    /** Byte {@code i} of magic cookie ‖ transaction ID, the XOR-MAPPED-ADDRESS mask. */
+    private static byte xorMask(byte[] transactionId, int i) {
+        return i < 4 ? (byte) (MAGIC_COOKIE >>> (24 - 8 * i)) : transactionId[i - 4];
+    }
+
+    private static boolean regionEquals(Buffer packet, int offset, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (packet.getByte(offset + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int padded(int length) {

@@ -49,6 +49,7 @@ public final class StunServer {
         // An empty host means every interface: one dual-stack socket on [::] also receives IPv4.
         String host = address.host().isEmpty() ? "::" : address.host();
         boolean ipv6 = host.contains(":");
+        // No setReceiveBufferSize: Vert.x also sizes every datagram read buffer with it (4 MiB reads: 9x slower).
         DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(ipv6));
         socket.handler(packet -> handle(socket, packet));
         return socket.listen(address.port(), host).<Void>map(s -> {

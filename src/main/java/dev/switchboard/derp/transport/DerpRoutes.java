@@ -1,11 +1,13 @@
 package dev.switchboard.derp.transport;
 
+import dev.switchboard.cli.SwitchboardMain;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derp.server.DerpServer;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Installs the relay's HTTP routes ahead of REST, so the upgrade handler sees the raw request before anything
@@ -17,13 +19,20 @@ public class DerpRoutes {
 
     private final SwitchboardConfig config;
     private final Instance<DerpServer> derpServer;
+    private final boolean serverMode;
 
-    public DerpRoutes(SwitchboardConfig config, Instance<DerpServer> derpServer) {
+    public DerpRoutes(SwitchboardConfig config, Instance<DerpServer> derpServer,
+                      @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
+                      boolean serverMode) {
         this.config = config;
         this.derpServer = derpServer;
+        this.serverMode = serverMode;
     }
 
     void install(@Observes Router router) {
+        if (!serverMode) {
+            return; // client subcommands serve nothing and must not create the relay's key file
+        }
         if (config.derp().server().enable()) {
             router.route("/derp").order(BEFORE_EVERYTHING).handler(new DerpUpgradeHandler(derpServer.get()));
         } else {

@@ -1,5 +1,6 @@
 package dev.switchboard.derp.transport;
 
+import dev.switchboard.cli.SwitchboardMain;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derp.DerpLimits;
@@ -13,7 +14,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -44,8 +47,9 @@ public class DerpServerProducer {
     }
 
     /** Creates the relay at start so a bad key file or mesh key fails start-up, not the first connection. */
-    void eager(@Observes StartupEvent event, SwitchboardConfig config, jakarta.enterprise.inject.Instance<DerpServer> server) {
-        if (config.derp().server().enable()) {
+    void eager(@Observes StartupEvent event, SwitchboardConfig config, Instance<DerpServer> server,
+               @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true") boolean serverMode) {
+        if (serverMode && config.derp().server().enable()) {
             server.get().publicKey();
         }
     }

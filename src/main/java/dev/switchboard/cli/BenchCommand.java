@@ -1,0 +1,10 @@
+package dev.switchboard.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code switchboard bench}: load tools that measure a running Switchboard (bench/README.md). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure a running server: STUN and DERP load generators.",
+        subcommands = {StunBenchCommand.class})
+public class BenchCommand {
+}
