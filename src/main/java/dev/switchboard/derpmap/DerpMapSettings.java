@@ -1,0 +1,23 @@
+package dev.switchboard.derpmap;
+
+import java.net.URI;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Inputs of Coder's map construction (derp-map.md §3), already parsed from {@code CODER_*} settings.
+ *
+ * @param accessUrl          CODER_ACCESS_URL: host and port of the embedded node
+ * @param serverEnabled      CODER_DERP_SERVER_ENABLE
+ * @param regionId           CODER_DERP_SERVER_REGION_ID (STUN regions follow from id + 1)
+ * @param stunAddresses      CODER_DERP_SERVER_STUN_ADDRESSES as {@code host:port}; empty when {@code disable}
+ * @param stunResponderPort  the port of our own STUN responder, when it runs
+ * @param blockDirect        CODER_BLOCK_DIRECT
+ */
+public record DerpMapSettings(URI accessUrl, boolean serverEnabled, long regionId, String regionCode,
+                              String regionName, List<String> stunAddresses, OptionalInt stunResponderPort,
+                              boolean blockDirect) {
+    public static final List<String> DEFAULT_STUN_ADDRESSES = List.of("stun.l.google.com:19302",
+            "stun1.l.google.com:19302", "stun2.l.google.com:19302", "stun3.l.google.com:19302",
+            "stun4.l.google.com:19302");
+}
