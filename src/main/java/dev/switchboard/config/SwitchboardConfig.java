@@ -28,15 +28,61 @@ public interface SwitchboardConfig {
     @WithDefault(":3478")
     String stunListenAddresses();
 
+    /** CODER_ACCESS_URL: external URL; its host and port become the embedded DERP node. Default: the HTTP listener. */
+    Optional<String> accessUrl();
+
+    /** CODER_BLOCK_DIRECT: relay-only deployment (no STUN in the map, clients told to disable direct paths). */
+    @WithDefault("false")
+    boolean blockDirect();
+
+    /** CODER_WORKSPACE_HOSTNAME_SUFFIX: DNS suffix sent to clients. Default {@code coder}. */
+    @WithDefault("coder")
+    String workspaceHostnameSuffix();
+
     Derp derp();
 
     interface Derp {
         Server server();
 
+        Config config();
+
+        /** CODER_DERP_FORCE_WEBSOCKETS: tell clients to use DERP over WebSocket. Default false. */
+        @WithDefault("false")
+        boolean forceWebsockets();
+
+        interface Config {
+            /** CODER_DERP_CONFIG_PATH: DERP map JSON file merged into the served map (watched for changes). */
+            Optional<Path> path();
+
+            /** CODER_DERP_CONFIG_URL: DERP map JSON fetched with GET and merged into the served map. */
+            Optional<String> url();
+
+            /** CODER_DERP_CONFIG_REFRESH: how often the URL is re-fetched. Default 5m. */
+            @WithDefault("5m")
+            java.time.Duration refresh();
+        }
+
         interface Server {
             /** CODER_DERP_SERVER_ENABLE: serve the embedded relay at /derp. Default true. */
             @WithDefault("true")
             boolean enable();
+
+            /** CODER_DERP_SERVER_REGION_ID: embedded region ID; STUN regions follow from ID + 1. Default 999. */
+            @WithDefault("999")
+            long regionId();
+
+            /** CODER_DERP_SERVER_REGION_CODE: embedded region code. Default {@code coder}. */
+            @WithDefault("coder")
+            String regionCode();
+
+            /** CODER_DERP_SERVER_REGION_NAME: embedded region display name. */
+            @WithDefault("Coder Embedded Relay")
+            String regionName();
+
+            /** CODER_DERP_SERVER_STUN_ADDRESSES: {@code host:port} list, one STUN-only region each; {@code disable}. */
+            @WithDefault("stun.l.google.com:19302,stun1.l.google.com:19302,stun2.l.google.com:19302,"
+                    + "stun3.l.google.com:19302,stun4.l.google.com:19302")
+            String stunAddresses();
 
             /** CODER_DERP_SERVER_PRIVATE_KEY_PATH: node key file. Default {@code <config dir>/derp.key}. */
             Optional<Path> privateKeyPath();

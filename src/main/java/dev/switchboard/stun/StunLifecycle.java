@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,7 +35,7 @@ public class StunLifecycle {
         this.serverMode = serverMode;
     }
 
-    void start(@Observes StartupEvent event) throws Exception {
+    void start(@Observes @Priority(1000) StartupEvent event) throws Exception {
         List<HostPort> addresses = StunListenAddresses.parse(config.stunListenAddresses());
         if (!serverMode || addresses.isEmpty()) {
             return;
