@@ -39,6 +39,33 @@ public interface SwitchboardConfig {
     @WithDefault("coder")
     String workspaceHostnameSuffix();
 
+    Tls tls();
+
+    /** CODER_REDIRECT_TO_ACCESS_URL: redirect requests for other hosts to the access URL. Default false. */
+    @WithDefault("false")
+    boolean redirectToAccessUrl();
+
+    /** TLS listener settings; applied to the Quarkus HTTPS listener by TlsConfigSourceFactory. */
+    interface Tls {
+        /** CODER_TLS_ENABLE: serve HTTPS (DERP, WebSocket, probes, API). Default false. */
+        @WithDefault("false")
+        boolean enable();
+
+        /** CODER_TLS_ADDRESS: HTTPS listener; must share its host with CODER_HTTP_ADDRESS. Default 127.0.0.1:3443. */
+        @WithDefault("127.0.0.1:3443")
+        String address();
+
+        /** CODER_TLS_CERT_FILE: PEM certificate chain files (comma list); none = self-signed development cert. */
+        Optional<String> certFile();
+
+        /** CODER_TLS_KEY_FILE: PEM private keys matching CODER_TLS_CERT_FILE. */
+        Optional<String> keyFile();
+
+        /** CODER_TLS_MIN_VERSION: tls10, tls11, tls12 (default) or tls13. */
+        @WithDefault("tls12")
+        String minVersion();
+    }
+
     Derp derp();
 
     interface Derp {

@@ -138,7 +138,7 @@ public class DerpMapService {
     }
 
     /** CODER_ACCESS_URL, or the HTTP listener when unset (zero configuration on one machine). */
-    URI accessUrl() {
+    public URI accessUrl() {
         String value = config.accessUrl().orElse("http://" + (httpHost.equals("0.0.0.0") || httpHost.equals("::")
                 ? "127.0.0.1" : httpHost.contains(":") ? "[" + httpHost + "]" : httpHost) + ":" + httpPort);
         try {

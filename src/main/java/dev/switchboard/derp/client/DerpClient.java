@@ -25,6 +25,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,10 +76,12 @@ public final class DerpClient {
     }
 
     private static Future<DerpClient> connectUpgrade(Vertx vertx, DerpClientOptions options, Context context) {
-        NetClient net = vertx.createNetClient(new NetClientOptions()
+        NetClientOptions netOptions = new NetClientOptions()
                 .setSsl(options.tls()).setTrustAll(options.trustAll())
                 .setHostnameVerificationAlgorithm(options.trustAll() ? "" : "HTTPS")
-                .setConnectTimeout((int) options.connectTimeout().toMillis()).setTcpNoDelay(true));
+                .setConnectTimeout((int) options.connectTimeout().toMillis()).setTcpNoDelay(true);
+        options.trustPem().ifPresent(pem -> netOptions.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
+        NetClient net = vertx.createNetClient(netOptions);
         return net.connect(options.port(), options.url().getHost(), options.url().getHost()).compose(socket -> {
             DerpClient client = new DerpClient(options, context, net::close);
             client.responseHead = Buffer.buffer();
@@ -100,10 +103,12 @@ public final class DerpClient {
     }
 
     private static Future<DerpClient> connectWebSocket(Vertx vertx, DerpClientOptions options, Context context) {
-        WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions()
+        WebSocketClientOptions wsOptions = new WebSocketClientOptions()
                 .setSsl(options.tls()).setTrustAll(options.trustAll()).setVerifyHost(!options.trustAll())
                 .setConnectTimeout((int) options.connectTimeout().toMillis())
-                .setMaxFrameSize(DerpLimits.MAX_SERVER_FRAME_LEN).setMaxMessageSize(2 * DerpLimits.MAX_SERVER_FRAME_LEN));
+                .setMaxFrameSize(DerpLimits.MAX_SERVER_FRAME_LEN).setMaxMessageSize(2 * DerpLimits.MAX_SERVER_FRAME_LEN);
+        options.trustPem().ifPresent(pem -> wsOptions.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
+        WebSocketClient ws = vertx.createWebSocketClient(wsOptions);
         WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(options.url().getHost())
                 .setPort(options.port()).setSsl(options.tls()).setURI(options.url().getRawPath())
                 .addSubProtocol("derp");

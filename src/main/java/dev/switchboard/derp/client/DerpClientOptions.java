@@ -18,38 +18,46 @@ import java.util.Optional;
  * @param trustAll       accept any TLS certificate (tests and self-signed development servers)
  * @param connectTimeout budget for TCP connect, upgrade and handshake
  * @param idealNode      value of the {@code Ideal-Node} header, if the client is not on its region's first node
+ * @param trustPem       PEM file of certificates to trust instead of the JDK's default trust store
  */
 public record DerpClientOptions(URI url, NodePrivateKey privateKey, Optional<byte[]> meshKey, boolean webSocket,
                                 Optional<NodeKey> serverKey, boolean trustAll, Duration connectTimeout,
-                                Optional<String> idealNode) {
+                                Optional<String> idealNode, Optional<java.nio.file.Path> trustPem) {
     public static DerpClientOptions of(URI url, NodePrivateKey privateKey) {
         return new DerpClientOptions(url, privateKey, Optional.empty(), false, Optional.empty(), false,
-                Duration.ofSeconds(10), Optional.empty());
+                Duration.ofSeconds(10), Optional.empty(), Optional.empty());
     }
 
     public DerpClientOptions withMeshKey(byte[] key) {
         return new DerpClientOptions(url, privateKey, Optional.of(key.clone()), webSocket, serverKey, trustAll,
-                connectTimeout, idealNode);
+                connectTimeout, idealNode, trustPem);
     }
 
     public DerpClientOptions withWebSocket(boolean useWebSocket) {
         return new DerpClientOptions(url, privateKey, meshKey, useWebSocket, serverKey, trustAll, connectTimeout,
-                idealNode);
+                idealNode, trustPem);
     }
 
     /** Fast start: the request head and ClientInfo go out in one write, no 101 is awaited. */
     public DerpClientOptions withFastStart(NodeKey knownServerKey) {
         return new DerpClientOptions(url, privateKey, meshKey, webSocket, Optional.of(knownServerKey), trustAll,
-                connectTimeout, idealNode);
+                connectTimeout, idealNode, trustPem);
     }
 
     public DerpClientOptions withTrustAll(boolean trust) {
-        return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trust, connectTimeout, idealNode);
+        return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trust, connectTimeout, idealNode,
+                trustPem);
     }
 
     public DerpClientOptions withIdealNode(String node) {
         return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trustAll, connectTimeout,
-                Optional.of(node));
+                Optional.of(node), trustPem);
+    }
+
+    /** Trusts the certificates in a PEM file (e.g. a development server's self-signed certificate). */
+    public DerpClientOptions withTrustPem(java.nio.file.Path pem) {
+        return new DerpClientOptions(url, privateKey, meshKey, webSocket, serverKey, trustAll, connectTimeout,
+                idealNode, Optional.of(pem));
     }
 
     boolean tls() {
