@@ -1,0 +1,14 @@
+package dev.switchboard.coordinator;
+
+import dev.switchboard.coordinator.proto.CoordinateRequest;
+
+/** What one peer may ask for (coordinator-protocol.md §6.4). Checked for the whole request before any effect. */
+public interface Authorization {
+    /**
+     * @throws CoordinationException whose message is the detail after {@code authorization: }
+     */
+    void authorize(CoordinateRequest request) throws CoordinationException;
+
+    /** Where the peer's policy comes from, for the debug page. */
+    String describe();
+}
