@@ -41,6 +41,21 @@ public interface SwitchboardConfig {
 
     Tls tls();
 
+    Auth auth();
+
+    /** CODER_BROWSER_ONLY: refuse non-browser client connections to the coordinator (409). Default false. */
+    @WithDefault("false")
+    boolean browserOnly();
+
+    /** Token verification for the coordination API. */
+    interface Auth {
+        /** CODER_AUTH_PUBLIC_KEY_FILE: PEM public key that verifies session tokens (ES256, RS256 or EdDSA). */
+        Optional<Path> publicKeyFile();
+
+        /** CODER_AUTH_JWKS_URL: JWKS with the keys that verify session tokens. */
+        Optional<String> jwksUrl();
+    }
+
     /** CODER_REDIRECT_TO_ACCESS_URL: redirect requests for other hosts to the access URL. Default false. */
     @WithDefault("false")
     boolean redirectToAccessUrl();

@@ -1,0 +1,104 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.tls.Certificates;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/** PEM key files: the generated ES256 signing key (0600) and public keys for verification. */
+public final class KeyFiles {
+    private KeyFiles() {
+    }
+
+    /** Reads a PKCS#8 EC private key, creating a new P-256 one (mode 0600) if the file does not exist. */
+    public static KeyPair loadOrCreateSigningKey(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                writePrivate(file, Certificates.pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
+            }
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+                    new PKCS8EncodedKeySpec(der(Files.readString(file), "PRIVATE KEY")));
+            return new KeyPair(publicOf((ECPrivateKey) key), key);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("token signing key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a PEM {@code PUBLIC KEY} (EC or RSA). */
+    public static PublicKey readPublicKey(String pem) throws GeneralSecurityException {
+        byte[] der = der(pem, "PUBLIC KEY");
+        try {
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        }
+    }
+
+    public static String publicKeyPem(PublicKey key) {
+        return Certificates.pem("PUBLIC KEY", key.getEncoded());
+    }
+
+    /** 32 random bytes kept in a 0600 file, created on first use (resume-token HMAC key). */
+    public static byte[] loadOrCreateSecret(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] secret = new byte[32];
+                new java.security.SecureRandom().nextBytes(secret);
+                writePrivate(file, java.util.HexFormat.of().formatHex(secret) + "\n");
+            }
+            return java.util.HexFormat.of().parseHex(Files.readString(file).strip());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("secret file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The P-256 public key of a private key: Q = d·G. */
+    private static PublicKey publicOf(ECPrivateKey key) throws GeneralSecurityException {
+        var q = SECNamedCurves.getByName("secp256r1").getG().multiply(key.getS()).normalize();
+        ECPoint point = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, key.getParams()));
+    }
+
+    private static byte[] der(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        int start = pem.indexOf(begin);
+        int end = pem.indexOf("-----END " + type + "-----");
+        if (start < 0 || end < 0) {
+            throw new IllegalArgumentException("no PEM " + type + " block");
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, ".key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, content, StandardCharsets.US_ASCII);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
