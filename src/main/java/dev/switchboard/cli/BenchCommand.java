@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code switchboard bench}: load tools that measure a running Switchboard (bench/README.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a running server: STUN and DERP load generators.",
-        subcommands = {StunBenchCommand.class})
+        subcommands = {StunBenchCommand.class, CoordinatorBenchCommand.class})
 public class BenchCommand {
 }

@@ -3,10 +3,10 @@ package dev.switchboard.coordinator.transport;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.api.ApiError;
 import dev.switchboard.auth.AuthenticationException;
+import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.auth.ResumeTokens;
 import dev.switchboard.auth.Role;
-import dev.switchboard.auth.TokenService;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.coordinator.Authorization;
 import dev.switchboard.coordinator.Authorizations;
@@ -43,63 +43,28 @@ public class CoordinateRoutes {
 
     private enum Endpoint { AGENT, BOUND_CLIENT, USER_CLIENT }
 
-    private final Vertx vertx;
-    private final TokenService tokens;
+    private final BearerAuthenticator auth;
     private final ResumeTokens resumeTokens;
     private final CoordinatorService coordinators;
     private final SwitchboardConfig config;
     /** Which principal runs each connected peer ID; resume tokens are only issued to the owner. */
     private final Map<UUID, UUID> owners = new ConcurrentHashMap<>();
 
-    public CoordinateRoutes(Vertx vertx, TokenService tokens, ResumeTokens resumeTokens,
-                            CoordinatorService coordinators, SwitchboardConfig config) {
-        this.vertx = vertx;
-        this.tokens = tokens;
+    public CoordinateRoutes(BearerAuthenticator auth, ResumeTokens resumeTokens, CoordinatorService coordinators,
+                            SwitchboardConfig config) {
+        this.auth = auth;
         this.resumeTokens = resumeTokens;
         this.coordinators = coordinators;
         this.config = config;
     }
 
     void install(@Observes Router router) {
-        router.get("/api/v2/workspaceagents/me/coordinate").handler(rc -> authenticated(rc, p -> coordinate(rc, p, Endpoint.AGENT)));
+        router.get("/api/v2/workspaceagents/me/coordinate")
+                .handler(rc -> auth.authenticate(rc, p -> coordinate(rc, p, Endpoint.AGENT)));
         router.get("/api/v2/workspaceagents/:agent/coordinate")
-                .handler(rc -> authenticated(rc, p -> coordinate(rc, p, Endpoint.BOUND_CLIENT)));
-        router.get("/api/v2/tailnet").handler(rc -> authenticated(rc, p -> coordinate(rc, p, Endpoint.USER_CLIENT)));
-        router.post("/api/v2/tailnet/resume-token").handler(rc -> authenticated(rc, p -> resumeToken(rc, p)));
-    }
-
-    /** Verifies the bearer token off the event loop (a JWKS may need fetching), then continues on it. */
-    void authenticated(RoutingContext rc, Consumer<Principal> next) {
-        String token = bearerToken(rc.request());
-        if (token == null) {
-            ApiError.of(401, "You must be logged in to use this endpoint.",
-                    "Send a session token in the Coder-Session-Token header or as Authorization: Bearer.")
-                    .send(rc.response());
-            return;
-        }
-        rc.request().pause();
-        // Stays paused: toWebSocket() or body() resume it once they have installed their handlers.
-        vertx.executeBlocking(() -> tokens.verify(token), false).onComplete(result -> {
-            if (result.succeeded()) {
-                next.accept(result.result());
-            } else {
-                String reason = result.cause() instanceof AuthenticationException ? result.cause().getMessage()
-                        : "token verification failed";
-                ApiError.of(401, "Invalid authentication token.", reason).send(rc.response());
-            }
-        });
-    }
-
-    static String bearerToken(HttpServerRequest request) {
-        String session = request.getHeader("Coder-Session-Token");
-        if (session != null && !session.isBlank()) {
-            return session.strip();
-        }
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return authorization.substring(7).strip();
-        }
-        return null;
+                .handler(rc -> auth.authenticate(rc, p -> coordinate(rc, p, Endpoint.BOUND_CLIENT)));
+        router.get("/api/v2/tailnet").handler(rc -> auth.authenticate(rc, p -> coordinate(rc, p, Endpoint.USER_CLIENT)));
+        router.post("/api/v2/tailnet/resume-token").handler(rc -> auth.authenticate(rc, p -> resumeToken(rc, p)));
     }
 
     private void coordinate(RoutingContext rc, Principal principal, Endpoint endpoint) {

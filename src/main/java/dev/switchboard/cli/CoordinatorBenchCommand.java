@@ -1,0 +1,50 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.auth.Role;
+import dev.switchboard.auth.TokenService;
+import dev.switchboard.bench.CoordinatorLoad;
+import dev.switchboard.bench.LatencyStats;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code switchboard bench coordinator}: 1 agent × N clients, node-update fan-out latency. Tokens are minted with
+ * the server's generated signing key, so run it with the server's CODER_CONFIG_DIR.
+ */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "One agent, N clients: latency of the agent's node updates reaching every client.")
+public class CoordinatorBenchCommand implements Callable<Integer> {
+    @Inject
+    TokenService tokens;
+
+    @Inject
+    Vertx vertx;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000", description = "Server base URL (default ${DEFAULT-VALUE})")
+    URI url;
+
+    @Option(names = "--clients", defaultValue = "1000", description = "Clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--rounds", defaultValue = "20", description = "Agent updates to time (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+        UUID agent = UUID.randomUUID();
+        LatencyStats stats = new CoordinatorLoad(vertx, url, clients, rounds).run(agent, (agentId, isAgent) ->
+                isAgent ? tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1))
+                        : tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1)));
+        System.out.println("coordinator fan-out, 1 agent x " + clients + " clients: " + stats.human());
+        System.out.println("{\"bench\":\"coordinator\",\"clients\":" + clients + "," + stats.json() + "}");
+        return stats.count() == (long) clients * rounds ? 0 : 1;
+    }
+}
