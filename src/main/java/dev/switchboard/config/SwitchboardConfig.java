@@ -43,6 +43,35 @@ public interface SwitchboardConfig {
 
     Auth auth();
 
+    Prometheus prometheus();
+
+    Shutdown shutdown();
+
+    Log log();
+
+    /** Metrics on the management listener (which also serves the health probes). */
+    interface Prometheus {
+        /** CODER_PROMETHEUS_ENABLE: serve /q/metrics on the management listener. Default true. */
+        @WithDefault("true")
+        boolean enable();
+
+        /** CODER_PROMETHEUS_ADDRESS: management listener host:port. Default 0.0.0.0:9000. */
+        @WithDefault("0.0.0.0:9000")
+        String address();
+    }
+
+    interface Shutdown {
+        /** CODER_SHUTDOWN_GRACE_PERIOD: how long relays keep running after SIGTERM. Default 15s. */
+        @WithDefault("15s")
+        String gracePeriod();
+    }
+
+    interface Log {
+        /** CODER_LOG_FORMAT: human or json. */
+        @WithDefault("human")
+        String format();
+    }
+
     /** CODER_BROWSER_ONLY: refuse non-browser client connections to the coordinator (409). Default false. */
     @WithDefault("false")
     boolean browserOnly();

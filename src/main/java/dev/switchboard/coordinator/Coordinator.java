@@ -278,6 +278,12 @@ public final class Coordinator {
         }
     }
 
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     /** Whether a peer ID is connected now (resume-token issuance checks it). */
     public boolean isConnected(UUID id) {
         synchronized (lock) {

@@ -2,9 +2,7 @@ package dev.switchboard.coordinator;
 
 import dev.switchboard.coordinator.proto.CoordinateRequest;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import java.time.Clock;
 import java.util.UUID;
@@ -68,10 +66,5 @@ public class CoordinatorService {
                 coordinator.lost(peer);
             }
         };
-    }
-
-    /** On shutdown every peer is marked LOST, not DISCONNECTED, so connections survive a restart. */
-    void stop(@Observes ShutdownEvent event) {
-        coordinator.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.stun;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
@@ -17,6 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /** The responder starts with the application (here on an ephemeral loopback port) and exports its metrics. */
 @QuarkusTest
 class StunLifecycleTest {
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     @Inject
     StunLifecycle stun;
 
@@ -34,7 +38,7 @@ class StunLifecycleTest {
             assertNotNull(parsed);
             assertEquals(client.getLocalPort(), parsed.mapped().getPort());
         }
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(containsString("switchboard_stun_requests_total{disposition=\"success\"}"))
                 .body(containsString("switchboard_stun_responses_total{family=\"ipv4\"}"));
     }

@@ -485,6 +485,26 @@ final class ClientSession {
 
     // ---- closing ----------------------------------------------------------------------------------------------
 
+    /** Writes {@code lastFrame} after whatever is queued, then closes; completes once closed. */
+    io.vertx.core.Future<Void> closeWith(Buffer lastFrame) {
+        io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            if (state == State.CLOSED) {
+                closed.tryComplete();
+                return;
+            }
+            Buffer frame;
+            while (!connection.writeQueueFull() && (frame = nextFrame()) != null) {
+                connection.write(frame);
+            }
+            connection.write(lastFrame);
+            connection.flush();
+            close("server restarting");
+            closed.tryComplete();
+        });
+        return closed.future();
+    }
+
     void closeFromAnyThread(String reason) {
         context.runOnContext(v -> close(reason));
     }

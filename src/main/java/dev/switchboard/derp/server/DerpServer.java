@@ -31,6 +31,7 @@ public final class DerpServer {
     private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
+    private volatile boolean draining;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
         this.vertx = vertx;
@@ -172,6 +173,29 @@ public final class DerpServer {
         }
         sessions.forEach(s -> s.closeFromAnyThread("closed by mesh peer (ClosePeer)"));
         return !sessions.isEmpty();
+    }
+
+    /** Graceful drain, first step: refuse new connections; existing ones keep relaying. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Graceful drain, last step: every connection gets a Restarting frame (reconnect after {@code reconnectIn}, keep
+     * trying for {@code tryFor}) and is closed once it is flushed. Completes when all are closed.
+     */
+    public io.vertx.core.Future<Void> restartAll(java.time.Duration reconnectIn, java.time.Duration tryFor) {
+        draining = true;
+        List<ClientSession> sessions = new ArrayList<>();
+        synchronized (registryLock) {
+            clients.values().forEach(set -> sessions.addAll(set.sessions()));
+        }
+        var frame = Frames.restarting(reconnectIn.toMillis(), tryFor.toMillis());
+        return io.vertx.core.Future.all(sessions.stream().map(s -> s.closeWith(frame)).toList()).mapEmpty();
     }
 
     /** Number of open, handshaken connections. */

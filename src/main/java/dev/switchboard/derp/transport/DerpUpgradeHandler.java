@@ -33,6 +33,11 @@ public final class DerpUpgradeHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
+        if (server.isDraining()) {
+            // Clients treat any non-101 as "try again elsewhere or later"; existing connections keep relaying.
+            rc.response().setStatusCode(503).putHeader("Retry-After", "5").end("DERP server is shutting down");
+            return;
+        }
         String upgrade = request.getHeader(HttpHeaders.UPGRADE);
         String up = upgrade == null ? "" : upgrade.toLowerCase(Locale.ROOT);
         if (!up.equals("derp") && !up.equals("websocket") || request.version() != HttpVersion.HTTP_1_1) {

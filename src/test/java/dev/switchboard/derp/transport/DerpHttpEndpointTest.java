@@ -36,6 +36,9 @@ class DerpHttpEndpointTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     @Inject
     DerpServer server;
 
@@ -148,7 +151,7 @@ class DerpHttpEndpointTest {
 
     @Test
     void relayMetricsAreExported() {
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(containsString("switchboard_derp_accepts_total"))
                 .body(containsString("switchboard_derp_packets_dropped_total{kind=\"disco\",reason=\"queue_head\"}"));
     }

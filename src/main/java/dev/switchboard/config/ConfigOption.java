@@ -1,0 +1,24 @@
+package dev.switchboard.config;
+
+/**
+ * One {@code CODER_*} setting: its environment variable, the property it maps to, its default as documented, what
+ * it means, and the value check applied at start-up.
+ *
+ * @param defaultValue the documented default, or null when the setting is unset by default
+ */
+public record ConfigOption(String env, String property, String defaultValue, String meaning, ValueCheck check) {
+    /** Validates a raw value; the message completes "expected …". */
+    @FunctionalInterface
+    public interface ValueCheck {
+        /** @return null when valid, else what was expected */
+        String problem(String value);
+    }
+
+    /** Fails with one line naming the variable, the value and what is expected. */
+    public void validate(String raw) {
+        String problem = check.problem(raw);
+        if (problem != null) {
+            throw new ConfigException(env, raw, problem);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.switchboard.health;
+
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.coordinator.CoordinatorService;
+import dev.switchboard.derp.server.DerpServer;
+import dev.switchboard.derpmap.DerpMapService;
+import dev.switchboard.ops.GracefulShutdown;
+import dev.switchboard.stun.StunListenAddresses;
+import dev.switchboard.stun.StunLifecycle;
+import io.quarkus.runtime.LaunchMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * Readiness = this replica should receive traffic. Each check proves something and reports its own data: the HTTP
+ * listener accepts connections, the relay is up and not draining, the STUN sockets are bound, a valid DERP map is
+ * being served, the coordinator is running.
+ */
+@ApplicationScoped
+public class ReadinessChecks {
+    private final SwitchboardConfig config;
+    private final Instance<DerpServer> derp;
+    private final StunLifecycle stun;
+    private final DerpMapService maps;
+    private final CoordinatorService coordinators;
+    private final GracefulShutdown shutdown;
+    private final String httpHost;
+
+    public ReadinessChecks(SwitchboardConfig config, Instance<DerpServer> derp, StunLifecycle stun,
+                           DerpMapService maps, CoordinatorService coordinators, GracefulShutdown shutdown,
+                           @ConfigProperty(name = "quarkus.http.host") String httpHost) {
+        this.config = config;
+        this.derp = derp;
+        this.stun = stun;
+        this.maps = maps;
+        this.coordinators = coordinators;
+        this.shutdown = shutdown;
+        this.httpHost = httpHost;
+    }
+
+    /** The port Quarkus really bound (under test the ephemeral test port, published once bound). */
+    private static int httpPort() {
+        String property = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        return ConfigProvider.getConfig().getOptionalValue(property, Integer.class).orElse(3000);
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck httpListener() {
+        return () -> {
+            String host = httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
+            int httpPort = httpPort();
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("http-listener")
+                    .withData("address", host + ":" + httpPort);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, httpPort), 1000);
+                return check.up().build();
+            } catch (IOException e) {
+                return check.down().withData("error", e.getMessage()).build();
+            }
+        };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck derpRelay() {
+        return () -> {
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("derp-relay")
+                    .withData("enabled", config.derp().server().enable()).withData("draining", shutdown.isDraining());
+            if (!config.derp().server().enable()) {
+                return check.up().build();
+            }
+            DerpServer server = derp.get();
+            return check.status(!shutdown.isDraining() && !server.isDraining())
+                    .withData("connections", server.connectionCount())
+                    .withData("publicKey", server.publicKey().toHex()).build();
+        };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck stunResponder() {
+        return () -> {
+            boolean enabled = !StunListenAddresses.parse(config.stunListenAddresses()).isEmpty();
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("stun-responder").withData("enabled", enabled);
+            if (!enabled) {
+                return check.up().build();
+            }
+            return stun.localAddresses().map(a -> check.up().withData("bound", a.toString()).build())
+                    .orElseGet(() -> check.down().withData("bound", "none").build());
+        };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck derpMap() {
+        return () -> {
+            var map = maps.current();
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("derp-map");
+            return map == null ? check.down().build()
+                    : check.up().withData("regions", map.regions().size())
+                    .withData("derpNodes", map.derpNodes().size()).build();
+        };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck coordinator() {
+        return () -> {
+            boolean running = !coordinators.coordinator().isClosed();
+            return HealthCheckResponse.named("coordinator").status(running)
+                    .withData("peers", coordinators.coordinator().snapshot().peers().size()).build();
+        };
+    }
+}

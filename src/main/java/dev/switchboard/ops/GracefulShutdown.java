@@ -1,0 +1,43 @@
+package dev.switchboard.ops;
+
+import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.coordinator.CoordinatorService;
+import dev.switchboard.derp.server.DerpServer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Optional;
+
+/**
+ * Wires {@link Drain} to Quarkus' shutdown: the delay (CODER_SHUTDOWN_GRACE_PERIOD) starts at SIGTERM, the
+ * shutdown event comes after it. Quarkus exits 0 afterwards.
+ */
+@ApplicationScoped
+public class GracefulShutdown {
+    private final Drain drain;
+
+    public GracefulShutdown(SwitchboardConfig config, Instance<DerpServer> derp, CoordinatorService coordinators,
+                            @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
+                            boolean serverMode) {
+        boolean relay = serverMode && config.derp().server().enable();
+        this.drain = new Drain(relay ? Optional.of(derp.get()) : Optional.empty(), coordinators.coordinator());
+    }
+
+    void delayStarted(@Observes ShutdownDelayInitiatedEvent event) {
+        drain.begin();
+    }
+
+    void shutdown(@Observes @Priority(1) ShutdownEvent event) {
+        drain.finish();
+    }
+
+    public boolean isDraining() {
+        return drain.isDraining();
+    }
+}
