@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.ConfigOptions;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -38,6 +39,8 @@ public class SwitchboardMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        return new CommandLine(new SwitchboardCommand(), factory).execute(args);
+        CommandLine commandLine = new CommandLine(new SwitchboardCommand(), factory);
+        commandLine.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
+        return commandLine.execute(args);
     }
 }

@@ -100,6 +100,33 @@ public final class ConfigOptions {
     private ConfigOptions() {
     }
 
+    /** The README configuration table, one row per option (a test keeps README.md equal to this). */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| Variable | Default | Meaning |\n|---|---|---|\n");
+        for (ConfigOption option : ALL) {
+            table.append("| `").append(option.env()).append("` | ").append(renderDefault(option.defaultValue()))
+                    .append(" | ").append(option.meaning()).append(" |\n");
+        }
+        return table.toString();
+    }
+
+    /** Plain-text list for {@code switchboard server --help}. */
+    public static String helpText() {
+        StringBuilder text = new StringBuilder("%nEnvironment variables:%n");
+        for (ConfigOption option : ALL) {
+            text.append(String.format("  %-36s default: %s%n", option.env(),
+                    option.defaultValue() == null ? "(unset)" : option.defaultValue().replace("`", "")));
+        }
+        return text.toString();
+    }
+
+    private static String renderDefault(String value) {
+        if (value == null) {
+            return "—";
+        }
+        return value.contains("`") ? value : "`" + value + "`";
+    }
+
     private static ConfigOption option(String env, String property, String defaultValue, String meaning,
                                        ConfigOption.ValueCheck check) {
         return new ConfigOption(env, property, defaultValue, meaning, check);

@@ -31,6 +31,16 @@ class SwitchboardMainTest {
     }
 
     @Test
+    @Launch({"server", "--help"})
+    void serverHelpListsEveryVariableWithItsDefault(LaunchResult result) {
+        String out = result.getOutput();
+        for (var option : dev.switchboard.config.ConfigOptions.ALL) {
+            assertTrue(out.contains(option.env()), option.env() + " missing from:\n" + out);
+        }
+        assertTrue(out.contains("default: 127.0.0.1:3000"), out);
+    }
+
+    @Test
     @Launch({"--help"})
     void helpListsTheSubcommands(LaunchResult result) {
         String out = result.getOutput();
