@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigOptions;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -15,6 +16,9 @@ import picocli.CommandLine;
 public class SwitchboardMain implements QuarkusApplication {
     /** System property that tells listener beans whether this process is the server. */
     public static final String SERVER_MODE_PROPERTY = "switchboard.server-mode";
+    private static final int SIGTERM_EXIT = 143;
+    /** Set by {@link #main}; other in-JVM launchers keep Quarkus' own signal handling. */
+    private static volatile boolean launchedFromMain;
 
     @Inject
     CommandLine.IFactory factory;
@@ -24,8 +28,28 @@ public class SwitchboardMain implements QuarkusApplication {
         if (!server) {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty(SERVER_MODE_PROPERTY, "false");
+            System.setProperty("coder.shutdown.grace-period", "0s"); // nothing to drain
         }
-        Quarkus.run(SwitchboardMain.class, args);
+        launchedFromMain = true;
+        Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);
+    }
+
+    /**
+     * SIGTERM ends in a completed graceful drain, which is a clean exit (0), not Quarkus' 143; a failure is one line.
+     * The final exit is left to Quarkus' default handler (System.exit, or the test harness under test).
+     */
+    private static void exit(int code, Throwable failure) {
+        if (failure != null) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            // One line that names the problem (for configuration: the variable, its value, what was expected).
+            System.err.println("switchboard: " + root.getMessage());
+            ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(1, null);
+            return;
+        }
+        ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code == SIGTERM_EXIT ? 0 : code, null);
     }
 
     private static boolean isHelp(String... args) {
@@ -39,6 +63,10 @@ public class SwitchboardMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        if (launchedFromMain && args.length > 0 && args[0].equals("server") && !isHelp(args)) {
+            // Quarkus reports SIGTERM as exit status 143; after a completed graceful drain we exit 0 instead.
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
+        }
         CommandLine commandLine = new CommandLine(new SwitchboardCommand(), factory);
         commandLine.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
         return commandLine.execute(args);
