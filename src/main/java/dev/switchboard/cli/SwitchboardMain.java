@@ -29,6 +29,9 @@ public class SwitchboardMain implements QuarkusApplication {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty(SERVER_MODE_PROPERTY, "false");
             System.setProperty("coder.shutdown.grace-period", "0s"); // nothing to drain
+            // The management listener cannot be switched off at run time: keep it out of the server's way.
+            System.setProperty("quarkus.management.host", "127.0.0.1");
+            System.setProperty("quarkus.management.port", "0");
         }
         launchedFromMain = true;
         Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);

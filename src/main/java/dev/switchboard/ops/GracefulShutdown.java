@@ -26,18 +26,24 @@ public class GracefulShutdown {
                             @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
                             boolean serverMode) {
         boolean relay = serverMode && config.derp().server().enable();
-        this.drain = new Drain(relay ? Optional.of(derp.get()) : Optional.empty(), coordinators.coordinator());
+        // Client subcommands serve nothing, so they have nothing to drain.
+        this.drain = serverMode ? new Drain(relay ? Optional.of(derp.get()) : Optional.empty(),
+                coordinators.coordinator()) : null;
     }
 
     void delayStarted(@Observes ShutdownDelayInitiatedEvent event) {
-        drain.begin();
+        if (drain != null) {
+            drain.begin();
+        }
     }
 
     void shutdown(@Observes @Priority(1) ShutdownEvent event) {
-        drain.finish();
+        if (drain != null) {
+            drain.finish();
+        }
     }
 
     public boolean isDraining() {
-        return drain.isDraining();
+        return drain != null && drain.isDraining();
     }
 }

@@ -1,0 +1,60 @@
+package dev.switchboard.jmh;
+
+import dev.switchboard.derp.DerpProtocolException;
+import dev.switchboard.derp.Frame;
+import dev.switchboard.derp.FrameLimits;
+import dev.switchboard.derp.FrameReader;
+import dev.switchboard.derp.Frames;
+import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodePrivateKey;
+import io.vertx.core.buffer.Buffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.TimeUnit;
+
+/** Frame decoding (a TCP read of 64 SendPacket frames) and RecvPacket encoding, per packet. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class FrameCodecBenchmark {
+    private static final int FRAMES = 64;
+    private Buffer read;
+    private Buffer sendPayload;
+    private NodeKey source;
+
+    @Setup
+    public void setUp() {
+        NodeKey destination = NodePrivateKey.generate().publicKey();
+        source = NodePrivateKey.generate().publicKey();
+        Buffer packet = Buffer.buffer(new byte[1200]);
+        read = Buffer.buffer();
+        for (int i = 0; i < FRAMES; i++) {
+            read.appendBuffer(Frames.sendPacket(destination, packet));
+        }
+        sendPayload = Frames.sendPacket(destination, packet).getBuffer(5, 5 + 32 + 1200);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public void decodeSendPackets(Blackhole sink) throws DerpProtocolException {
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        reader.append(read);
+        Frame frame;
+        while ((frame = reader.poll()) != null) {
+            sink.consume(frame);
+        }
+    }
+
+    @Benchmark
+    public Buffer encodeRecvPacket() {
+        return Frames.recvPacket(source, sendPayload, 32, sendPayload.length() - 32);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.derp.NodePrivateKey;
+import dev.switchboard.derp.client.DerpClient;
+import dev.switchboard.derp.client.DerpClientOptions;
+import dev.switchboard.derp.client.DerpMessage;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/** Idle round trips: A sends a packet to B, B echoes it, A times the loop; one packet in flight at a time. */
+public final class DerpLatency {
+    private DerpLatency() {
+    }
+
+    public static LatencyStats run(Vertx vertx, URI url, boolean webSocket, int count, int packetBytes, int warmup)
+            throws Exception {
+        DerpClient a = connect(vertx, url, webSocket);
+        DerpClient b = connect(vertx, url, webSocket);
+        b.messageHandler(m -> {
+            if (m instanceof DerpMessage.ReceivedPacket p) {
+                b.send(p.source(), p.data());
+            }
+        });
+        long[] samples = new long[count];
+        Buffer payload = Buffer.buffer(new byte[Math.max(8, packetBytes)]);
+        for (int i = -warmup; i < count; i++) {
+            Promise<Void> back = Promise.promise();
+            a.messageHandler(m -> {
+                if (m instanceof DerpMessage.ReceivedPacket) {
+                    back.tryComplete();
+                }
+            });
+            long start = System.nanoTime();
+            a.send(b.publicKey(), payload);
+            back.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            if (i >= 0) {
+                samples[i] = System.nanoTime() - start;
+            }
+        }
+        a.close();
+        b.close();
+        return LatencyStats.of(samples);
+    }
+
+    static DerpClient connect(Vertx vertx, URI url, boolean webSocket) throws Exception {
+        return DerpClient.connect(vertx, DerpClientOptions.of(url, NodePrivateKey.generate()).withWebSocket(webSocket)
+                .withTrustAll(true)).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.bench.DerpLoad;
+import dev.switchboard.bench.DerpSink;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code switchboard bench derp}: P sender/receiver pairs through a relay; throughput, loss, one-way latency. */
+@Command(name = "derp", mixinStandardHelpOptions = true,
+        description = "P pairs of real DERP clients: delivered packets/s, Mbit/s, loss and one-way latency.")
+public class DerpBenchCommand implements Callable<Integer> {
+    @Inject
+    Vertx vertx;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000/derp", description = "Relay URL (default ${DEFAULT-VALUE})")
+    URI url;
+
+    @Option(names = "--pairs", defaultValue = "4", description = "Sender/receiver pairs (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--size", defaultValue = "1200", description = "Packet bytes (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Sending time (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--pps", defaultValue = "0", description = "Packets/s per pair; 0 = unpaced (default)")
+    int pps;
+
+    @Option(names = "--websocket", description = "DERP over WebSocket")
+    boolean webSocket;
+
+    @Option(names = "--sink", description = "Send into an in-process sink instead of a relay: the tool's own ceiling")
+    boolean sink;
+
+    @Override
+    public Integer call() throws Exception {
+        DerpLoad.Result result;
+        if (sink) {
+            try (DerpSink target = new DerpSink(vertx)) {
+                result = new DerpLoad(vertx, URI.create(target.url()), false, pairs, size, Duration.ofSeconds(seconds), pps)
+                        .run(target.destination(), target.packets());
+            }
+        } else {
+            result = new DerpLoad(vertx, url, webSocket, pairs, size, Duration.ofSeconds(seconds), pps).run(null, null);
+        }
+        System.out.printf(Locale.ROOT, "derp%s: %d pairs x %d B, %s: %d sent, %d delivered: %.0f pkt/s, %.1f Mbit/s, loss %.3f%%%n",
+                sink ? " (sink)" : "", pairs, size, pps == 0 ? "unpaced" : pps + " pkt/s per pair", result.sent(),
+                result.received(), result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent());
+        if (!sink) {
+            System.out.println("one-way latency: " + result.latency().human());
+        }
+        System.out.printf(Locale.ROOT, "{\"bench\":\"derp\",\"sink\":%b,\"pairs\":%d,\"size\":%d,\"pps_per_pair\":%d,"
+                        + "\"sent\":%d,\"delivered\":%d,\"packets_per_second\":%.0f,\"mbit_per_second\":%.1f,"
+                        + "\"loss_percent\":%.4f,%s}%n", sink, pairs, size, pps, result.sent(), result.received(),
+                result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent(), result.latency().json());
+        return 0;
+    }
+}

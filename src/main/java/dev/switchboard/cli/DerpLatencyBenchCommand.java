@@ -1,0 +1,39 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.bench.DerpLatency;
+import dev.switchboard.bench.LatencyStats;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.util.concurrent.Callable;
+
+/** {@code switchboard bench derp-latency}: idle round trips through the relay, one packet in flight. */
+@Command(name = "derp-latency", mixinStandardHelpOptions = true,
+        description = "Ping-pong round trips between two DERP clients through the relay: p50/p99.")
+public class DerpLatencyBenchCommand implements Callable<Integer> {
+    @Inject
+    Vertx vertx;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000/derp", description = "Relay URL (default ${DEFAULT-VALUE})")
+    URI url;
+
+    @Option(names = "--count", defaultValue = "10000", description = "Round trips timed (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--size", defaultValue = "64", description = "Packet bytes (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--websocket", description = "DERP over WebSocket")
+    boolean webSocket;
+
+    @Override
+    public Integer call() throws Exception {
+        LatencyStats stats = DerpLatency.run(vertx, url, webSocket, count, size, 2000);
+        System.out.println("derp round trip, " + size + " B: " + stats.human());
+        System.out.println("{\"bench\":\"derp-latency\",\"size\":" + size + "," + stats.json() + "}");
+        return 0;
+    }
+}
