@@ -1,14 +1,12 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.config.PrivateFiles;
 import dev.switchboard.tls.Certificates;
 import org.bouncycastle.asn1.sec.SECNamedCurves;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -34,7 +32,7 @@ public final class KeyFiles {
             if (!Files.exists(file)) {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
-                writePrivate(file, Certificates.pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
+                PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
             }
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
                     new PKCS8EncodedKeySpec(der(Files.readString(file), "PRIVATE KEY")));
@@ -64,7 +62,7 @@ public final class KeyFiles {
             if (!Files.exists(file)) {
                 byte[] secret = new byte[32];
                 new java.security.SecureRandom().nextBytes(secret);
-                writePrivate(file, java.util.HexFormat.of().formatHex(secret) + "\n");
+                PrivateFiles.write(file, java.util.HexFormat.of().formatHex(secret) + "\n");
             }
             return java.util.HexFormat.of().parseHex(Files.readString(file).strip());
         } catch (IOException | IllegalArgumentException e) {
@@ -87,18 +85,5 @@ public final class KeyFiles {
             throw new IllegalArgumentException("no PEM " + type + " block");
         }
         return Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".key", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }

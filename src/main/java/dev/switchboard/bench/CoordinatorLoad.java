@@ -1,12 +1,11 @@
 package dev.switchboard.bench;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.switchboard.coordinator.TailnetAddresses;
+import dev.switchboard.coordinator.Uuids;
 import dev.switchboard.coordinator.proto.CoordinateRequest;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
 import dev.switchboard.coordinator.proto.Node;
-import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -17,7 +16,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -79,7 +77,7 @@ public final class CoordinatorLoad {
                 }
             });
             client.writeBinaryMessage(Buffer.buffer(CoordinateRequest.newBuilder()
-                    .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(bytes(agentId))).build().toByteArray()));
+                    .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(Uuids.bytes(agentId))).build().toByteArray()));
             sockets.add(client);
         }
         if (!initialNodes.await(60, TimeUnit.SECONDS)) {
@@ -113,8 +111,7 @@ public final class CoordinatorLoad {
     /** A node whose as_of carries System.nanoTime() (same process: a monotonic send stamp). */
     private static CoordinateRequest update(UUID agentId, int round) {
         long now = System.nanoTime();
-        String address = NetUtil.bytesToIpAddress(TailnetAddresses.fromUuid(
-                NetUtil.createByteArrayFromIpAddressString("fd7a:115c:a1e0::"), agentId)) + "/128";
+        String address = TailnetAddresses.agentAddress(agentId);
         return CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf.newBuilder()
                 .setNode(Node.newBuilder().setId(round).setPreferredDerp(999).addAddresses(address)
                         .setAsOf(Timestamp.newBuilder().setSeconds(now / 1_000_000_000L)
@@ -129,8 +126,5 @@ public final class CoordinatorLoad {
         }
     }
 
-    private static ByteString bytes(UUID id) {
-        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array());
-    }
+
 }

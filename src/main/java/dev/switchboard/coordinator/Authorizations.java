@@ -74,7 +74,7 @@ public final class Authorizations {
             @Override
             public void authorize(CoordinateRequest request) throws CoordinationException {
                 if (request.hasAddTunnel()) {
-                    UUID dst = PeerUpdates.uuid(request.getAddTunnel().getId());
+                    UUID dst = Uuids.uuid(request.getAddTunnel().getId());
                     if (!mayReach.test(dst)) {
                         throw new CoordinationException(refusal.forAgent(dst));
                     }

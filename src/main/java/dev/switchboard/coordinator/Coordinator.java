@@ -91,16 +91,16 @@ public final class Coordinator {
                 updateSelf(peer, request.getUpdateSelf().getNode());
             }
             if (request.hasAddTunnel()) {
-                addTunnel(peer, PeerUpdates.uuid(request.getAddTunnel().getId()));
+                addTunnel(peer, Uuids.uuid(request.getAddTunnel().getId()));
             }
             if (request.hasRemoveTunnel()) {
-                removeTunnel(peer, PeerUpdates.uuid(request.getRemoveTunnel().getId()));
+                removeTunnel(peer, Uuids.uuid(request.getRemoveTunnel().getId()));
             }
             if (request.hasDisconnect()) {
                 remove(peer, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.GRACEFUL_DISCONNECT, null);
             } else {
                 for (CoordinateRequest.ReadyForHandshake rfh : request.getReadyForHandshakeList()) {
-                    readyForHandshake(peer, PeerUpdates.uuid(rfh.getId()));
+                    readyForHandshake(peer, Uuids.uuid(rfh.getId()));
                 }
             }
             drainEvictions();
@@ -134,14 +134,14 @@ public final class Coordinator {
         if (request.hasUpdateSelf() && !request.getUpdateSelf().hasNode()) {
             throw new CoordinationException("update_self node is required");
         }
-        if (request.hasAddTunnel() && PeerUpdates.uuid(request.getAddTunnel().getId()) == null) {
+        if (request.hasAddTunnel() && Uuids.uuid(request.getAddTunnel().getId()) == null) {
             throw new CoordinationException("add_tunnel id must be a 16-byte UUID");
         }
-        if (request.hasRemoveTunnel() && PeerUpdates.uuid(request.getRemoveTunnel().getId()) == null) {
+        if (request.hasRemoveTunnel() && Uuids.uuid(request.getRemoveTunnel().getId()) == null) {
             throw new CoordinationException("remove_tunnel id must be a 16-byte UUID");
         }
         for (CoordinateRequest.ReadyForHandshake rfh : request.getReadyForHandshakeList()) {
-            if (PeerUpdates.uuid(rfh.getId()) == null) {
+            if (Uuids.uuid(rfh.getId()) == null) {
                 throw new CoordinationException("ready_for_handshake id must be a 16-byte UUID");
             }
         }

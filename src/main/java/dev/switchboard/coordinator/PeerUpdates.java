@@ -1,11 +1,9 @@
 package dev.switchboard.coordinator;
 
-import com.google.protobuf.ByteString;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
 import dev.switchboard.coordinator.proto.CoordinateResponse.PeerUpdate;
 import dev.switchboard.coordinator.proto.Node;
 
-import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /** Builders for CoordinateResponse messages, and UUID ↔ 16-byte conversions. */
@@ -22,12 +20,12 @@ final class PeerUpdates {
     }
 
     static PeerUpdate node(UUID id, Node node, String reason) {
-        return PeerUpdate.newBuilder().setId(bytes(id)).setNode(node).setKind(PeerUpdate.Kind.NODE)
+        return PeerUpdate.newBuilder().setId(Uuids.bytes(id)).setNode(node).setKind(PeerUpdate.Kind.NODE)
                 .setReason(reason).build();
     }
 
     static PeerUpdate kind(UUID id, PeerUpdate.Kind kind, String reason) {
-        return PeerUpdate.newBuilder().setId(bytes(id)).setKind(kind).setReason(reason).build();
+        return PeerUpdate.newBuilder().setId(Uuids.bytes(id)).setKind(kind).setReason(reason).build();
     }
 
     static CoordinateResponse of(PeerUpdate update) {
@@ -36,19 +34,5 @@ final class PeerUpdates {
 
     static CoordinateResponse error(String error) {
         return CoordinateResponse.newBuilder().setError(error).build();
-    }
-
-    static ByteString bytes(UUID id) {
-        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array());
-    }
-
-    /** The UUID in 16 raw bytes, or null when the bytes are not a UUID. */
-    static UUID uuid(ByteString bytes) {
-        if (bytes.size() != 16) {
-            return null;
-        }
-        ByteBuffer buffer = bytes.asReadOnlyByteBuffer();
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }

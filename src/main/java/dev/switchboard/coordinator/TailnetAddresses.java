@@ -26,6 +26,11 @@ public final class TailnetAddresses {
         return out;
     }
 
+    /** The /128 an agent must publish: its UUID under Tailscale's prefix, as {@code ip/128}. */
+    public static String agentAddress(UUID agentId) {
+        return NetUtil.bytesToIpAddress(fromUuid(TAILSCALE_PREFIX, agentId)) + "/128";
+    }
+
     /** A parsed {@code address/bits} prefix. */
     record Prefix(byte[] address, int bits) {
     }

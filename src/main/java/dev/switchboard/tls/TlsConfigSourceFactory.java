@@ -3,6 +3,7 @@ package dev.switchboard.tls;
 import dev.switchboard.cli.SwitchboardMain;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
+import dev.switchboard.config.PrivateFiles;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -103,9 +103,7 @@ public class TlsConfigSourceFactory implements ConfigSourceFactory {
         try {
             Files.createDirectories(dir);
             Files.writeString(cert, Certificates.pem(generated.certificate()));
-            Files.deleteIfExists(key);
-            Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(key, Certificates.pem("PRIVATE KEY", generated.keys().getPrivate().getEncoded()));
+            PrivateFiles.write(key, Certificates.pem("PRIVATE KEY", generated.keys().getPrivate().getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the self-signed certificate to " + dir, e);
         }

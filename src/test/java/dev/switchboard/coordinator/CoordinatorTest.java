@@ -79,17 +79,17 @@ class CoordinatorTest {
 
     static CoordinateRequest addTunnel(UUID dst) {
         return CoordinateRequest.newBuilder()
-                .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(PeerUpdates.bytes(dst))).build();
+                .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(Uuids.bytes(dst))).build();
     }
 
     static CoordinateRequest removeTunnel(UUID dst) {
         return CoordinateRequest.newBuilder()
-                .setRemoveTunnel(CoordinateRequest.Tunnel.newBuilder().setId(PeerUpdates.bytes(dst))).build();
+                .setRemoveTunnel(CoordinateRequest.Tunnel.newBuilder().setId(Uuids.bytes(dst))).build();
     }
 
     static CoordinateRequest readyForHandshake(UUID dst) {
         return CoordinateRequest.newBuilder().addReadyForHandshake(
-                CoordinateRequest.ReadyForHandshake.newBuilder().setId(PeerUpdates.bytes(dst))).build();
+                CoordinateRequest.ReadyForHandshake.newBuilder().setId(Uuids.bytes(dst))).build();
     }
 
     static CoordinateRequest disconnect() {
@@ -133,7 +133,7 @@ class CoordinatorTest {
         coordinator.handle(agent, readyForHandshake(clientId));
         PeerUpdate rfh = clientStream.last();
         assertEquals(PeerUpdate.Kind.READY_FOR_HANDSHAKE, rfh.getKind());
-        assertEquals(agentId, PeerUpdates.uuid(rfh.getId()));
+        assertEquals(agentId, Uuids.uuid(rfh.getId()));
         assertFalse(rfh.hasNode());
     }
 
@@ -263,14 +263,14 @@ class CoordinatorTest {
         Peer client = coordinator.connect(clientId, "c", Authorizations.client(agentId), new Stream());
         CoordinateRequest noNode = CoordinateRequest.newBuilder()
                 .setUpdateSelf(CoordinateRequest.UpdateSelf.getDefaultInstance())
-                .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(PeerUpdates.bytes(agentId))).build();
+                .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(Uuids.bytes(agentId))).build();
         assertError("update_self node is required", client, noNode);
         CoordinateRequest shortId = CoordinateRequest.newBuilder().setAddTunnel(CoordinateRequest.Tunnel.newBuilder()
                 .setId(com.google.protobuf.ByteString.copyFrom(new byte[5]))).build();
         assertThrows(CoordinationException.class, () -> coordinator.handle(client, shortId));
         // Authorization is checked for the whole message before any effect.
         CoordinateRequest mixed = addTunnel(agentId).toBuilder().addReadyForHandshake(
-                CoordinateRequest.ReadyForHandshake.newBuilder().setId(PeerUpdates.bytes(agentId))).build();
+                CoordinateRequest.ReadyForHandshake.newBuilder().setId(Uuids.bytes(agentId))).build();
         assertThrows(CoordinationException.class, () -> coordinator.handle(client, mixed));
         assertTrue(coordinator.snapshot().tunnels().isEmpty());
         coordinator.handle(client, CoordinateRequest.getDefaultInstance());

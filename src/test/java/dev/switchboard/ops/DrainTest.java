@@ -60,9 +60,7 @@ class DrainTest {
                 .newBuilder().setNode(Node.newBuilder().setId(1))).build());
         coordinator.handle(client, CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf
                 .newBuilder().setNode(Node.newBuilder().setId(2))).setAddTunnel(CoordinateRequest.Tunnel.newBuilder()
-                .setId(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(16)
-                        .putLong(agentId.getMostSignificantBits()).putLong(agentId.getLeastSignificantBits())
-                        .array()))).build());
+                .setId(dev.switchboard.coordinator.Uuids.bytes(agentId))).build());
         events.clear();
 
         try (TestRelay relay = TestRelay.start(); TestClient a = relay.connect(); TestClient b = relay.connect()) {

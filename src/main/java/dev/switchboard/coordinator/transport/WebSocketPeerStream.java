@@ -53,6 +53,10 @@ final class WebSocketPeerStream implements PeerStream {
 
     private void flush() {
         flushScheduled.set(false);
+        if (webSocket.isClosed()) {
+            queue.clear(); // the peer hung up first; the coordinator learns it from the close handler
+            return;
+        }
         CoordinateResponse next;
         while (!webSocket.writeQueueFull() && (next = queue.poll()) != null) {
             webSocket.writeBinaryMessage(Buffer.buffer(next.toByteArray()));

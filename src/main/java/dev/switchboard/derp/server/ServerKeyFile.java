@@ -1,14 +1,12 @@
 package dev.switchboard.derp.server;
 
+import dev.switchboard.config.PrivateFiles;
 import dev.switchboard.derp.NodePrivateKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The relay's persistent identity: a node private key in a file holding {@code privkey:<64 hex>}, created with mode
@@ -29,27 +27,11 @@ public final class ServerKeyFile {
                 return NodePrivateKey.parse(Files.readString(path, StandardCharsets.US_ASCII));
             }
             NodePrivateKey key = NodePrivateKey.generate();
-            write(path, key);
+            PrivateFiles.write(path, key.toText() + "\n");
             return key;
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("DERP server key file " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static void write(Path path, NodePrivateKey key) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".derp-key", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temp, key.toText() + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, path);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
 }

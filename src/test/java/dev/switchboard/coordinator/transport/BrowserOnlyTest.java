@@ -62,17 +62,14 @@ class BrowserOnlyTest {
         try (CoordinateTestClient agent = CoordinateTestClient.connect(vertx, root.getPort(),
                 "/api/v2/workspaceagents/me/coordinate?version=2.0",
                 tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)))) {
-            String address = io.netty.util.NetUtil.bytesToIpAddress(dev.switchboard.coordinator.TailnetAddresses
-                    .fromUuid(io.netty.util.NetUtil.createByteArrayFromIpAddressString("fd7a:115c:a1e0::"), agentId));
             agent.send(CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf.newBuilder()
-                    .setNode(Node.newBuilder().setId(7).addAddresses(address + "/128"))).build());
+                    .setNode(Node.newBuilder().setId(7).addAddresses(
+                            dev.switchboard.coordinator.TailnetAddresses.agentAddress(agentId)))).build());
 
             LinkedBlockingQueue<CoordinateResponse> received = new LinkedBlockingQueue<>();
             try (var server = coordinators.connectInProcess(UUID.randomUUID(), "coderd", received::add)) {
                 server.send(CoordinateRequest.newBuilder().setAddTunnel(CoordinateRequest.Tunnel.newBuilder()
-                        .setId(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(16)
-                                .putLong(agentId.getMostSignificantBits())
-                                .putLong(agentId.getLeastSignificantBits()).array()))).build());
+                        .setId(dev.switchboard.coordinator.Uuids.bytes(agentId))).build());
                 CoordinateResponse response = received.poll(5, TimeUnit.SECONDS);
                 assertEquals(7, response.getPeerUpdates(0).getNode().getId());
             }

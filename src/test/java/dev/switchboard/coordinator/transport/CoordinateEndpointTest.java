@@ -3,6 +3,8 @@ package dev.switchboard.coordinator.transport;
 import dev.switchboard.auth.ResumeTokens;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
+import dev.switchboard.coordinator.TailnetAddresses;
+import dev.switchboard.coordinator.Uuids;
 import dev.switchboard.coordinator.proto.CoordinateRequest;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
 import dev.switchboard.coordinator.proto.CoordinateResponse.PeerUpdate;
@@ -60,9 +62,7 @@ class CoordinateEndpointTest {
     }
 
     private String agentAddress() {
-        byte[] ip = dev.switchboard.coordinator.TailnetAddresses.fromUuid(
-                io.netty.util.NetUtil.createByteArrayFromIpAddressString("fd7a:115c:a1e0::"), agentId);
-        return io.netty.util.NetUtil.bytesToIpAddress(ip) + "/128";
+        return TailnetAddresses.agentAddress(agentId);
     }
 
     private static CoordinateRequest updateSelf(int id, String address) {
@@ -72,17 +72,7 @@ class CoordinateEndpointTest {
 
     private static CoordinateRequest tunnel(UUID dst) {
         return CoordinateRequest.newBuilder().setAddTunnel(CoordinateRequest.Tunnel.newBuilder()
-                .setId(bytes(dst))).build();
-    }
-
-    private static com.google.protobuf.ByteString bytes(UUID id) {
-        return com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(16)
-                .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array());
-    }
-
-    private static UUID uuid(com.google.protobuf.ByteString bytes) {
-        var buffer = bytes.asReadOnlyByteBuffer();
-        return new UUID(buffer.getLong(), buffer.getLong());
+                .setId(Uuids.bytes(dst))).build();
     }
 
     @Test
@@ -92,18 +82,18 @@ class CoordinateEndpointTest {
             client.send(updateSelf(2, "fd7a:115c:a1e0::2/128")).send(tunnel(agentId));
             PeerUpdate agentNode = client.next().getPeerUpdates(0);
             assertEquals(PeerUpdate.Kind.NODE, agentNode.getKind());
-            assertEquals(agentId, uuid(agentNode.getId()));
+            assertEquals(agentId, Uuids.uuid(agentNode.getId()));
             assertEquals(1, agentNode.getNode().getId());
             PeerUpdate clientNode = agent.next().getPeerUpdates(0);
             assertEquals(2, clientNode.getNode().getId());
-            UUID clientPeer = uuid(clientNode.getId());
+            UUID clientPeer = Uuids.uuid(clientNode.getId());
             assertEquals(UUID.fromString(client.peerId()), clientPeer);
 
             agent.send(CoordinateRequest.newBuilder().addReadyForHandshake(
-                    CoordinateRequest.ReadyForHandshake.newBuilder().setId(bytes(clientPeer))).build());
+                    CoordinateRequest.ReadyForHandshake.newBuilder().setId(Uuids.bytes(clientPeer))).build());
             PeerUpdate rfh = client.next().getPeerUpdates(0);
             assertEquals(PeerUpdate.Kind.READY_FOR_HANDSHAKE, rfh.getKind());
-            assertEquals(agentId, uuid(rfh.getId()));
+            assertEquals(agentId, Uuids.uuid(rfh.getId()));
         }
     }
 
