@@ -79,6 +79,15 @@ public final class FrameReader {
         }
     }
 
+    /**
+     * Copies the bytes not yet returned as frames out of the last chunk, so the chunk may be recycled. Call once
+     * the frames returned so far are processed (they are slices of the chunk and become invalid with it).
+     */
+    public void detach() {
+        pending = position < pending.length() ? pending.getBuffer(position, pending.length()) : Buffer.buffer(0);
+        position = 0;
+    }
+
     /** Bytes received but not yet returned as frames; bounded by one read chunk plus one frame. */
     public int bufferedBytes() {
         return pending.length() - position;

@@ -172,6 +172,7 @@ public final class DerpClient {
             while ((frame = reader.poll()) != null) {
                 handleFrame(frame);
             }
+            reader.detach();
         } catch (DerpProtocolException e) {
             fail(e);
         }
@@ -207,8 +208,9 @@ public final class DerpClient {
             }
             case RECV_PACKET -> {
                 if (payload.length() >= DerpLimits.KEY_LEN) {
+                    // A copy: the read buffer is recycled after this call, the message may be kept.
                     emit(new DerpMessage.ReceivedPacket(NodeKey.read(payload, 0),
-                            payload.slice(DerpLimits.KEY_LEN, payload.length())));
+                            payload.getBuffer(DerpLimits.KEY_LEN, payload.length())));
                 }
             }
             case PEER_GONE -> handlePeerGone(payload);

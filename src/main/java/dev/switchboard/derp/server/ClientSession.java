@@ -132,6 +132,7 @@ final class ClientSession {
         }
         reader.append(chunk);
         processFrames();
+        reader.detach();
     }
 
     private void processFrames() {

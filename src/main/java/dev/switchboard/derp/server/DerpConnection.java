@@ -15,7 +15,10 @@ public interface DerpConnection {
     /** The event-loop context that owns this connection. */
     Context context();
 
-    /** Receives bytes in arbitrary chunks; frame boundaries are not preserved. */
+    /**
+     * Receives bytes in arbitrary chunks; frame boundaries are not preserved. A chunk may be recycled once the
+     * handler returns: keep nothing from it without copying.
+     */
     void handler(Handler<Buffer> handler);
 
     /** Called once when the connection is gone, however it ended. */

@@ -1,19 +1,24 @@
 package dev.switchboard.derp.transport;
 
 import dev.switchboard.derp.server.DerpConnection;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * A DERP session over a raw TCP (or TLS) socket. Writes go straight to the channel without flushing so the
- * session's writer can batch a burst into one flush; Vert.x's {@code write} would flush every frame.
+ * A DERP session over a raw TCP (or TLS) socket. Reads hand over Netty's pooled buffer itself (Vert.x's data handler
+ * would copy every read onto the heap); the handler must be done with it when it returns. Pausing stops reading at
+ * the socket, so TCP slows the peer. Writes go to the channel without flushing so the session's writer can batch a
+ * burst into one flush; Vert.x's {@code write} would flush every frame.
  */
 public final class NetSocketConnection implements DerpConnection {
     private final NetSocketInternal socket;
@@ -33,7 +38,18 @@ public final class NetSocketConnection implements DerpConnection {
 
     @Override
     public void handler(Handler<Buffer> handler) {
-        socket.handler(handler);
+        socket.messageHandler(message -> {
+            if (message instanceof ByteBuf bytes) {
+                try {
+                    // slice(): Vert.x Buffers index from 0, the read buffer may not.
+                    handler.handle(Buffer.buffer(bytes.slice()));
+                } finally {
+                    bytes.release();
+                }
+            } else {
+                ReferenceCountUtil.release(message);
+            }
+        });
     }
 
     @Override
@@ -63,12 +79,12 @@ public final class NetSocketConnection implements DerpConnection {
 
     @Override
     public void pause() {
-        socket.pause();
+        ((ConnectionBase) socket).doPause();
     }
 
     @Override
     public void resume() {
-        socket.resume();
+        ((ConnectionBase) socket).doResume();
     }
 
     @Override

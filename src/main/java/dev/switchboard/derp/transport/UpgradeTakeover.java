@@ -1,7 +1,5 @@
 package dev.switchboard.derp.transport;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -82,13 +80,6 @@ final class UpgradeTakeover {
                     releaseBufferedBytes(channel.pipeline());
                 }
                 return;
-            }
-            if (msg instanceof ByteBuf buffer && buffer.readerIndex() != 0) {
-                // The decoder's leftover still holds the consumed request head before its reader index, and
-                // Vert.x Buffers index from 0 (seen over TLS, where the decrypted buffer is passed through as is).
-                ByteBuf rest = Unpooled.copiedBuffer(buffer);
-                buffer.release();
-                msg = rest;
             }
             super.handleMessage(msg);
         }
