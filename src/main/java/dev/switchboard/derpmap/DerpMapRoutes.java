@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DerpMapRoutes {
     private static final Logger LOG = Logger.getLogger(DerpMapRoutes.class);
+    /** Keeps a quiet stream alive through the HTTP idle timeout and proxies. */
+    private static final long PING_INTERVAL_MILLIS = 15_000;
 
     private final DerpMapService maps;
     private final SwitchboardConfig config;
@@ -55,6 +57,8 @@ public class DerpMapRoutes {
     private void stream(RoutingContext rc) {
         rc.request().toWebSocket().onSuccess((ServerWebSocket ws) -> {
             ws.writeTextMessage(DerpMapJson.write(maps.current()));
+            var vertx = io.vertx.core.Vertx.currentContext().owner();
+            long pings = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> ws.writePing(io.vertx.core.buffer.Buffer.buffer("map")));
             Runnable unsubscribe = maps.subscribe(map -> {
                 if (ws.writeQueueFull()) {
                     // A reader this far behind gets closed rather than buffered; it reconnects for the latest map.
@@ -63,7 +67,10 @@ public class DerpMapRoutes {
                     ws.writeTextMessage(DerpMapJson.write(map));
                 }
             });
-            ws.closeHandler(v -> unsubscribe.run());
+            ws.closeHandler(v -> {
+                vertx.cancelTimer(pings);
+                unsubscribe.run();
+            });
         }).onFailure(e -> LOG.debugf("derp-map stream upgrade failed: %s", e.getMessage()));
     }
 }

@@ -40,6 +40,8 @@ public class CoordinateRoutes {
     /** Largest CoordinateRequest accepted; a node with many endpoints is a few KiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     public static final String PEER_ID_HEADER = "Switchboard-Peer-Id";
+    /** Coder pings coordinate WebSockets this often; quiet streams must outlive the HTTP idle timeout. */
+    static final long PING_INTERVAL_MILLIS = 15_000;
 
     private enum Endpoint { AGENT, BOUND_CLIENT, USER_CLIENT }
 
@@ -139,9 +141,12 @@ public class CoordinateRoutes {
                 return;
             }
             owners.put(peerId, principal.subject());
+            Vertx vertx = Vertx.currentContext().owner();
+            long pings = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> ws.writePing(Buffer.buffer("coordinate")));
             ws.binaryMessageHandler(message -> onRequest(peer, stream, message));
             ws.textMessageHandler(text -> stream.close("coordinate requests are binary protobuf messages"));
             ws.closeHandler(v -> {
+                vertx.cancelTimer(pings);
                 coordinators.coordinator().lost(peer);
                 owners.remove(peerId, principal.subject());
             });
