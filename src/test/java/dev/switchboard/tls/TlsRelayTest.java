@@ -1,7 +1,6 @@
 package dev.switchboard.tls;
 
 import dev.switchboard.derp.ClientInfo;
-import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.FrameType;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.Handshake;

@@ -28,7 +28,6 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The coordination endpoints (coordinator-protocol.md §1, §3): one WebSocket per peer, each binary message one
