@@ -50,6 +50,8 @@ public final class DerpLoad {
     private final int packetBytes;
     private final Duration duration;
     private final int ratePerPair;
+    /** Cleared when the sending time is over; read by the senders on their event loops. */
+    private volatile boolean running = true;
 
     /** @param ratePerPair packets per second per pair; 0 = unpaced */
     public DerpLoad(Vertx vertx, URI url, boolean webSocket, int pairs, int packetBytes, Duration duration,
@@ -110,8 +112,6 @@ public final class DerpLoad {
         long delivered = sinkKey == null ? received.get() : sinkCounter.get();
         return new Result(sent.get(), delivered, Duration.ofNanos(elapsed), packetBytes, LatencyStats.of(collected));
     }
-
-    private volatile boolean running = true;
 
     private DerpClient connect() throws Exception {
         return DerpClient.connect(vertx, new DerpClientOptions(template.url(), NodePrivateKey.generate(),
