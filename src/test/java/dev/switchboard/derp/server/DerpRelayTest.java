@@ -145,6 +145,18 @@ class DerpRelayTest {
         }
     }
 
+    @Test
+    void textMessageOnDerpWebSocketClosesWith1003() {
+        var client = relay.vertx().createWebSocketClient();
+        var ws = TestRelay.await(client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(relay.port()).setURI("/derp").addSubProtocol("derp")));
+        java.util.concurrent.CompletableFuture<Short> status = new java.util.concurrent.CompletableFuture<>();
+        ws.closeHandler(v -> status.complete(ws.closeStatusCode()));
+        ws.writeTextMessage("not a DERP frame");
+        assertEquals((short) 1003, TestRelay.await(io.vertx.core.Future.fromCompletionStage(status)));
+        TestRelay.await(client.close());
+    }
+
     static Buffer discoPacket() {
         return Buffer.buffer(DiscoPacket.magic()).appendBytes(new byte[32 + 24 + 20]);
     }
