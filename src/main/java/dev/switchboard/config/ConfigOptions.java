@@ -167,15 +167,12 @@ public final class ConfigOptions {
     }
 
     static String hostPortListOrDisable(String value) {
-        if (value.strip().equalsIgnoreCase("disable")) {
+        try {
+            HostPort.parseList("value", value);
             return null;
+        } catch (ConfigException e) {
+            return "a comma-separated list of host:port, or disable";
         }
-        for (String item : value.split(",")) {
-            if (item.isBlank() || hostPort(item.strip()) != null) {
-                return "a comma-separated list of host:port, or disable";
-            }
-        }
-        return null;
     }
 
     static String httpUrl(String value) {

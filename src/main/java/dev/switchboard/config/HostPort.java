@@ -1,7 +1,29 @@
 package dev.switchboard.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** A {@code host:port} setting; host may be empty (all interfaces) or a bracketed IPv6 literal. */
 public record HostPort(String host, int port) {
+    /**
+     * Parses a comma list of {@code host:port}; {@code disable} anywhere means none (empty list), as Coder's
+     * STUN settings do. Fails naming {@code variable} on an empty item or a bad entry.
+     */
+    public static List<HostPort> parseList(String variable, String value) {
+        List<HostPort> addresses = new ArrayList<>();
+        for (String item : value.split(",")) {
+            String entry = item.strip();
+            if (entry.equalsIgnoreCase("disable")) {
+                return List.of();
+            }
+            if (entry.isEmpty()) {
+                throw new ConfigException(variable, value, "a comma-separated list of host:port, or disable");
+            }
+            addresses.add(parse(variable, entry));
+        }
+        return addresses;
+    }
+
     /** Parses {@code value}, failing with a message that names {@code variable}. */
     public static HostPort parse(String variable, String value) {
         String text = value.strip();
@@ -25,5 +47,11 @@ public record HostPort(String host, int port) {
             throw new ConfigException(variable, value, "a port between 0 and 65535");
         }
         return new HostPort(host, port);
+    }
+
+    /** {@code host:port}, brackets around IPv6 hosts, as it would be configured. */
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.derpmap;
 
+import dev.switchboard.config.HostPort;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +62,9 @@ public final class DerpMapBuilder {
         List<String> stun = settings.stunAddresses();
         for (int i = 0; i < stun.size(); i++) {
             long stunId = id + i + 1;
-            String address = stun.get(i);
-            int colon = address.lastIndexOf(':');
-            String host = address.substring(0, colon).replace("[", "").replace("]", "");
-            int stunServerPort = Integer.parseInt(address.substring(colon + 1));
+            HostPort address = HostPort.parse("CODER_DERP_SERVER_STUN_ADDRESSES", stun.get(i));
             regions.put(stunId, DerpRegion.of(false, stunId, "coder_stun_" + stunId, "Coder STUN " + stunId,
-                    List.of(DerpNode.stunOnly(stunId + "stun0", stunId, host, stunServerPort))));
+                    List.of(DerpNode.stunOnly(stunId + "stun0", stunId, address.host(), address.port()))));
         }
         return regions;
     }

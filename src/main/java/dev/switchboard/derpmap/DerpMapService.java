@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -153,15 +152,6 @@ public class DerpMapService {
     }
 
     static List<String> stunAddresses(String value) {
-        List<String> addresses = new ArrayList<>();
-        for (String item : value.split(",")) {
-            String entry = item.strip();
-            if (entry.equalsIgnoreCase("disable")) {
-                return List.of();
-            }
-            HostPort.parse("CODER_DERP_SERVER_STUN_ADDRESSES", entry);
-            addresses.add(entry);
-        }
-        return addresses;
+        return HostPort.parseList("CODER_DERP_SERVER_STUN_ADDRESSES", value).stream().map(HostPort::toString).toList();
     }
 }
