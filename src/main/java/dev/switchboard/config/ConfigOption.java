@@ -5,8 +5,10 @@ package dev.switchboard.config;
  * it means, and the value check applied at start-up.
  *
  * @param defaultValue the documented default, or null when the setting is unset by default
+ * @param secret       the value is a secret: error messages give its length, never the value
  */
-public record ConfigOption(String env, String property, String defaultValue, String meaning, ValueCheck check) {
+public record ConfigOption(String env, String property, String defaultValue, String meaning, ValueCheck check,
+                           boolean secret) {
     /** Validates a raw value; the message completes "expected …". */
     @FunctionalInterface
     public interface ValueCheck {
@@ -16,9 +18,14 @@ public record ConfigOption(String env, String property, String defaultValue, Str
 
     /** Fails with one line naming the variable, the value and what is expected. */
     public void validate(String raw) {
+        validateAs(env, raw);
+    }
+
+    /** The same check for a value that came from elsewhere (e.g. a file named by {@code variable}). */
+    public void validateAs(String variable, String raw) {
         String problem = check.problem(raw);
         if (problem != null) {
-            throw new ConfigException(env, raw, problem);
+            throw new ConfigException(variable, secret ? "<redacted, " + raw.length() + " characters>" : raw, problem);
         }
     }
 }

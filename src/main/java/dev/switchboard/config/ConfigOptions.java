@@ -57,9 +57,9 @@ public final class ConfigOptions {
             option("CODER_DERP_SERVER_PRIVATE_KEY_PATH", "coder.derp.server.private-key-path", "`<CODER_CONFIG_DIR>/derp.key`",
                     "The relay's node key (`privkey:<64 hex>`), created with mode 0600 on first start so restarts keep the public key.",
                     ConfigOptions::any),
-            option("CODER_DERP_SERVER_MESH_KEY", "coder.derp.server.mesh-key", null,
+            new ConfigOption("CODER_DERP_SERVER_MESH_KEY", "coder.derp.server.mesh-key", null,
                     "64 hex digits; a client presenting it gets mesh privileges (WatchConns, ForwardPacket, ClosePeer). Compared in constant time.",
-                    v -> HEX64.matcher(v.strip()).matches() ? null : "exactly 64 hex digits"),
+                    v -> HEX64.matcher(v.strip()).matches() ? null : "exactly 64 hex digits", true),
             option("CODER_DERP_SERVER_MESH_KEY_FILE", "coder.derp.server.mesh-key-file", null,
                     "File holding the mesh key (alternative to the variable; setting both is an error).", ConfigOptions::any),
             option("CODER_DERP_CONFIG_PATH", "coder.derp.config.path", null,
@@ -129,7 +129,13 @@ public final class ConfigOptions {
 
     private static ConfigOption option(String env, String property, String defaultValue, String meaning,
                                        ConfigOption.ValueCheck check) {
-        return new ConfigOption(env, property, defaultValue, meaning, check);
+        return new ConfigOption(env, property, defaultValue, meaning, check, false);
+    }
+
+    /** The option for an environment variable. */
+    public static ConfigOption named(String env) {
+        return ALL.stream().filter(o -> o.env().equals(env)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no such setting " + env));
     }
 
     static String any(String value) {

@@ -1,7 +1,7 @@
 package dev.switchboard.derpmap;
 
 import dev.switchboard.cli.SwitchboardMain;
-import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.stun.StunLifecycle;
@@ -140,15 +140,8 @@ public class DerpMapService {
     public URI accessUrl() {
         String value = config.accessUrl().orElse("http://" + (httpHost.equals("0.0.0.0") || httpHost.equals("::")
                 ? "127.0.0.1" : httpHost.contains(":") ? "[" + httpHost + "]" : httpHost) + ":" + httpPort);
-        try {
-            URI uri = URI.create(value);
-            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("CODER_ACCESS_URL", value, "an http:// or https:// URL with a host");
-        }
+        ConfigOptions.named("CODER_ACCESS_URL").validate(value);
+        return URI.create(value.strip());
     }
 
     static List<String> stunAddresses(String value) {

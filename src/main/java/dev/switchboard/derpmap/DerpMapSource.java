@@ -1,6 +1,7 @@
 package dev.switchboard.derpmap;
 
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigOptions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,15 +38,8 @@ public sealed interface DerpMapSource {
     }
 
     private static URI parse(String url) {
-        try {
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("CODER_DERP_CONFIG_URL", url, "an http(s) URL");
-        }
+        ConfigOptions.named("CODER_DERP_CONFIG_URL").validate(url);
+        return URI.create(url.strip());
     }
 
     record None() implements DerpMapSource {

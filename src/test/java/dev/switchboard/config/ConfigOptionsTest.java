@@ -65,6 +65,14 @@ class ConfigOptionsTest {
     }
 
     @Test
+    void aMalformedMeshKeyIsNeverEchoed() {
+        String almostAKey = "ab".repeat(31) + "a";
+        String message = problem("CODER_DERP_SERVER_MESH_KEY", almostAKey);
+        assertEquals("CODER_DERP_SERVER_MESH_KEY=<redacted, 63 characters> is invalid: expected exactly 64 hex digits",
+                message);
+    }
+
+    @Test
     void goAndIsoDurationsParse() {
         assertEquals(java.time.Duration.ofMinutes(90), ConfigOptions.parseDuration("1h30m"));
         assertEquals(java.time.Duration.ofMillis(300), ConfigOptions.parseDuration("300ms"));

@@ -2,8 +2,8 @@ package dev.switchboard.derp.transport;
 
 import dev.switchboard.cli.SwitchboardMain;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.server.DerpMetrics;
 import dev.switchboard.derp.server.DerpServer;
@@ -73,12 +73,9 @@ public class DerpServerProducer {
         return Optional.empty();
     }
 
+    /** The registry's mesh-key check (which never prints the value), for the variable or the file's content. */
     private static byte[] parseMeshKey(String variable, String text) {
-        String hex = text.strip();
-        if (hex.length() != 2 * DerpLimits.KEY_LEN || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new ConfigException(variable, "<redacted, " + hex.length() + " characters>",
-                    "exactly 64 hex digits");
-        }
-        return HexFormat.of().parseHex(hex);
+        ConfigOptions.named("CODER_DERP_SERVER_MESH_KEY").validateAs(variable, text);
+        return HexFormat.of().parseHex(text.strip());
     }
 }
