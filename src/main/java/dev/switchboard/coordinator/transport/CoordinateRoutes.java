@@ -136,7 +136,7 @@ public class CoordinateRoutes {
             try {
                 peer = coordinators.coordinator().connect(peerId, name, policy, stream);
             } catch (CoordinationException e) {
-                stream.close(e.getMessage());
+                stream.close(e.getMessage()); // not registered: nobody to tell it is lost
                 return;
             }
             owners.put(peerId, principal.subject());
@@ -154,19 +154,22 @@ public class CoordinateRoutes {
 
     private void onRequest(Peer peer, WebSocketPeerStream stream, Buffer message) {
         if (message.length() > MAX_REQUEST_BYTES) {
-            stream.close("coordinate request of " + message.length() + " bytes exceeds " + MAX_REQUEST_BYTES);
-            coordinators.coordinator().lost(peer);
+            endStream(peer, stream, "coordinate request of " + message.length() + " bytes exceeds " + MAX_REQUEST_BYTES);
             return;
         }
         try {
             coordinators.coordinator().handle(peer, CoordinateRequest.parseFrom(message.getBytes()));
         } catch (InvalidProtocolBufferException e) {
-            stream.close("invalid coordinate request: not a CoordinateRequest protobuf message");
-            coordinators.coordinator().lost(peer);
+            endStream(peer, stream, "invalid coordinate request: not a CoordinateRequest protobuf message");
         } catch (CoordinationException e) {
-            stream.close(e.getMessage());
-            coordinators.coordinator().lost(peer);
+            endStream(peer, stream, e.getMessage());
         }
+    }
+
+    /** A request that ends the stream: the peer gets the reason, its tunnel peers see it LOST. */
+    private void endStream(Peer peer, WebSocketPeerStream stream, String error) {
+        stream.close(error);
+        coordinators.coordinator().lost(peer);
     }
 
     /** RefreshResumeToken over REST: {@code {"peer_id":"<uuid>"}} for a peer this principal runs now. */

@@ -407,16 +407,7 @@ final class ClientSession {
         if (state != State.ACTIVE || awaitingDrain) {
             return;
         }
-        boolean wrote = false;
-        while (!connection.writeQueueFull()) {
-            Buffer frame = nextFrame();
-            if (frame == null) {
-                break;
-            }
-            connection.write(frame);
-            wrote = true;
-        }
-        if (wrote) {
+        if (writeQueuedFrames()) {
             connection.flush();
         }
         wakeWaitingSenders(Math.max(1, server.options().sendQueueDepth() / 2));
@@ -427,6 +418,17 @@ final class ClientSession {
                 scheduleFlush();
             }
         }
+    }
+
+    /** Writes queued frames (unflushed) while the transport accepts them; true if it wrote any. */
+    private boolean writeQueuedFrames() {
+        boolean wrote = false;
+        Buffer frame;
+        while (!connection.writeQueueFull() && (frame = nextFrame()) != null) {
+            connection.write(frame);
+            wrote = true;
+        }
+        return wrote;
     }
 
     private Buffer nextFrame() {
@@ -494,10 +496,7 @@ final class ClientSession {
                 closed.tryComplete();
                 return;
             }
-            Buffer frame;
-            while (!connection.writeQueueFull() && (frame = nextFrame()) != null) {
-                connection.write(frame);
-            }
+            writeQueuedFrames();
             connection.write(lastFrame);
             connection.flush();
             close("server restarting");
