@@ -1,8 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
-import dev.switchboard.derp.client.DerpClientOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -26,7 +24,7 @@ public final class DerpIdleConnections {
         for (int done = 0; done < count; done += batch) {
             List<Future<DerpClient>> connecting = new ArrayList<>();
             for (int i = done; i < Math.min(count, done + batch); i++) {
-                connecting.add(DerpClient.connect(vertx, DerpClientOptions.of(url, NodePrivateKey.generate())));
+                connecting.add(BenchClients.connectAsync(vertx, url, false));
             }
             Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             connecting.forEach(f -> clients.add(f.result()));

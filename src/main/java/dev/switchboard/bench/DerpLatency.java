@@ -1,8 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
-import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derp.client.DerpMessage;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,8 +19,8 @@ public final class DerpLatency {
 
     public static LatencyStats run(Vertx vertx, URI url, boolean webSocket, int count, int packetBytes, int warmup)
             throws Exception {
-        DerpClient a = connect(vertx, url, webSocket);
-        DerpClient b = connect(vertx, url, webSocket);
+        DerpClient a = BenchClients.connect(vertx, url, webSocket);
+        DerpClient b = BenchClients.connect(vertx, url, webSocket);
         b.messageHandler(m -> {
             if (m instanceof DerpMessage.ReceivedPacket p) {
                 b.send(p.source(), p.data());
@@ -55,10 +53,5 @@ public final class DerpLatency {
         a.close();
         b.close();
         return LatencyStats.of(samples);
-    }
-
-    static DerpClient connect(Vertx vertx, URI url, boolean webSocket) throws Exception {
-        return DerpClient.connect(vertx, DerpClientOptions.of(url, NodePrivateKey.generate()).withWebSocket(webSocket)
-                .withTrustAll(true)).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     }
 }

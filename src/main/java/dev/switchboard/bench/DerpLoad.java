@@ -1,9 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.derp.NodeKey;
-import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
-import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derp.client.DerpMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -45,7 +43,8 @@ public final class DerpLoad {
     private static final int BURST = 64;
 
     private final Vertx vertx;
-    private final DerpClientOptions template;
+    private final URI url;
+    private final boolean webSocket;
     private final int pairs;
     private final int packetBytes;
     private final Duration duration;
@@ -57,7 +56,8 @@ public final class DerpLoad {
     public DerpLoad(Vertx vertx, URI url, boolean webSocket, int pairs, int packetBytes, Duration duration,
                     int ratePerPair) {
         this.vertx = vertx;
-        this.template = DerpClientOptions.of(url, NodePrivateKey.generate()).withWebSocket(webSocket).withTrustAll(true);
+        this.url = url;
+        this.webSocket = webSocket;
         this.pairs = pairs;
         this.packetBytes = Math.max(16, packetBytes);
         this.duration = duration;
@@ -114,10 +114,7 @@ public final class DerpLoad {
     }
 
     private DerpClient connect() throws Exception {
-        return DerpClient.connect(vertx, new DerpClientOptions(template.url(), NodePrivateKey.generate(),
-                        template.meshKey(), template.webSocket(), template.serverKey(), template.trustAll(),
-                        template.connectTimeout(), template.idealNode(), template.trustPem()))
-                .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        return BenchClients.connect(vertx, url, webSocket);
     }
 
     /** One sender, confined to its client's event loop. */
