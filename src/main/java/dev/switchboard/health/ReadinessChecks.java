@@ -82,7 +82,7 @@ public class ReadinessChecks {
                 return check.up().build();
             }
             DerpServer server = derp.get();
-            return check.status(!shutdown.isDraining() && !server.isDraining())
+            return check.status(!server.isDraining()) // the drain marks the relay itself
                     .withData("connections", server.connectionCount())
                     .withData("publicKey", server.publicKey().toHex()).build();
         };
