@@ -3,8 +3,10 @@ package dev.switchboard.bench;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
 import dev.switchboard.derp.client.DerpClientOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +16,21 @@ final class BenchClients {
     private BenchClients() {
     }
 
-    static Future<DerpClient> connectAsync(Vertx vertx, URI url, boolean webSocket) {
-        return DerpClient.connect(vertx, DerpClientOptions.of(url, NodePrivateKey.generate())
+    /**
+     * A new event-loop context, taking the loops in turn. Off Vert.x, {@code getOrCreateContext} hands the calling
+     * thread one sticky context, which would put every client of a load run on a single loop (one core).
+     */
+    static Context newContext(Vertx vertx) {
+        return ((VertxInternal) vertx).createEventLoopContext();
+    }
+
+    static Future<DerpClient> connectAsync(Vertx vertx, Context context, URI url, boolean webSocket) {
+        return DerpClient.connect(vertx, context, DerpClientOptions.of(url, NodePrivateKey.generate())
                 .withWebSocket(webSocket).withTrustAll(true));
     }
 
-    static DerpClient connect(Vertx vertx, URI url, boolean webSocket) throws Exception {
-        return connectAsync(vertx, url, webSocket).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    static DerpClient connect(Vertx vertx, Context context, URI url, boolean webSocket) throws Exception {
+        return connectAsync(vertx, context, url, webSocket).toCompletionStage().toCompletableFuture()
+                .get(15, TimeUnit.SECONDS);
     }
 }

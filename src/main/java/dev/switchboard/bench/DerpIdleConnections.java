@@ -24,7 +24,7 @@ public final class DerpIdleConnections {
         for (int done = 0; done < count; done += batch) {
             List<Future<DerpClient>> connecting = new ArrayList<>();
             for (int i = done; i < Math.min(count, done + batch); i++) {
-                connecting.add(BenchClients.connectAsync(vertx, url, false));
+                connecting.add(BenchClients.connectAsync(vertx, BenchClients.newContext(vertx), url, false));
             }
             Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             connecting.forEach(f -> clients.add(f.result()));

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.derp.client.DerpClient;
 import dev.switchboard.derp.client.DerpMessage;
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,8 +20,10 @@ public final class DerpLatency {
 
     public static LatencyStats run(Vertx vertx, URI url, boolean webSocket, int count, int packetBytes, int warmup)
             throws Exception {
-        DerpClient a = BenchClients.connect(vertx, url, webSocket);
-        DerpClient b = BenchClients.connect(vertx, url, webSocket);
+        // One loop for both ends: the echo and the next send then need no thread hand-off in the tool.
+        Context loop = BenchClients.newContext(vertx);
+        DerpClient a = BenchClients.connect(vertx, loop, url, webSocket);
+        DerpClient b = BenchClients.connect(vertx, loop, url, webSocket);
         b.messageHandler(m -> {
             if (m instanceof DerpMessage.ReceivedPacket p) {
                 b.send(p.source(), p.data());

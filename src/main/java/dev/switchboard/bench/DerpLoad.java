@@ -11,16 +11,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * DERP throughput and one-way latency: {@code pairs} sender → receiver pairs of real clients. Each packet carries
- * its send time ({@code System.nanoTime}, same process) so receivers measure one-way delay. Unpaced senders write
- * whenever their socket accepts more (TCP backpressure); paced ones send {@code ratePerPair} packets a second.
+ * DERP throughput and one-way latency: {@code pairs} sender → receiver pairs of real clients, each on an event loop
+ * of its own choosing (the loops taken in turn). Each packet carries its send time ({@code System.nanoTime}, same
+ * process) so receivers measure one-way delay. Unpaced senders write whenever their socket accepts more (TCP
+ * backpressure); paced ones send {@code ratePerPair} packets a second. Sending starts with a warm-up that the
+ * figures leave out.
  */
 public final class DerpLoad {
-    /** What a run measured. */
+    /** What to run: where, how many pairs, packet size, warm-up, measured time and pace (0 = unpaced). */
+    public record Plan(URI url, boolean webSocket, int pairs, int packetBytes, Duration warmup, Duration duration,
+                       int ratePerPair) {
+        public Plan {
+            packetBytes = Math.max(16, packetBytes);
+        }
+    }
+
+    /** What a run measured, over the measured window only. */
     public record Result(long sent, long received, Duration elapsed, int packetBytes, LatencyStats latency) {
         public double packetsPerSecond() {
             return received / seconds();
@@ -39,107 +47,99 @@ public final class DerpLoad {
         }
     }
 
-    private static final int MAX_SAMPLES = 2_000_000;
     private static final int BURST = 64;
+    private static final Duration LANDING_TIME = Duration.ofSeconds(1);
 
     private final Vertx vertx;
-    private final URI url;
-    private final boolean webSocket;
-    private final int pairs;
-    private final int packetBytes;
-    private final Duration duration;
-    private final int ratePerPair;
+    private final Plan plan;
+    private final byte[] filler;
     /** Cleared when the sending time is over; read by the senders on their event loops. */
     private volatile boolean running = true;
 
-    /** @param ratePerPair packets per second per pair; 0 = unpaced */
-    public DerpLoad(Vertx vertx, URI url, boolean webSocket, int pairs, int packetBytes, Duration duration,
-                    int ratePerPair) {
+    public DerpLoad(Vertx vertx, Plan plan) {
         this.vertx = vertx;
-        this.url = url;
-        this.webSocket = webSocket;
-        this.pairs = pairs;
-        this.packetBytes = Math.max(16, packetBytes);
-        this.duration = duration;
-        this.ratePerPair = ratePerPair;
+        this.plan = plan;
+        this.filler = new byte[plan.packetBytes() - 2 * Long.BYTES];
     }
 
-    /** @param sinkKey when set, every sender sends to this key (a sink) and no receivers are connected */
-    public Result run(NodeKey sinkKey, AtomicLong sinkCounter) throws Exception {
-        AtomicLong sent = new AtomicLong();
-        AtomicLong received = new AtomicLong();
-        AtomicLongArray samples = new AtomicLongArray(MAX_SAMPLES);
-        AtomicLong sampleCount = new AtomicLong();
-        List<DerpClient> senders = new ArrayList<>();
-        List<DerpClient> receivers = new ArrayList<>();
-        for (int i = 0; i < pairs; i++) {
-            DerpClient sender = connect();
-            NodeKey destination = sinkKey;
-            if (sinkKey == null) {
-                DerpClient receiver = connect();
-                receiver.messageHandler(message -> {
-                    if (message instanceof DerpMessage.ReceivedPacket packet && packet.data().length() >= 8) {
-                        long latency = System.nanoTime() - packet.data().getLong(0);
-                        received.incrementAndGet();
-                        long index = sampleCount.getAndIncrement();
-                        if (index < MAX_SAMPLES) {
-                            samples.set((int) index, latency);
-                        }
-                    }
-                });
-                receivers.add(receiver);
-                destination = receiver.publicKey();
-            }
-            senders.add(sender);
-            Sender pump = new Sender(sender, destination, sent);
-            sender.context().runOnContext(v -> pump.start());
+    /** Pairs of clients through the relay at the plan's URL. */
+    public Result run() throws Exception {
+        List<DerpClient> clients = new ArrayList<>();
+        List<Sender> senders = new ArrayList<>();
+        Tally[] tally = new Tally[1];
+        for (int i = 0; i < plan.pairs(); i++) {
+            DerpClient sender = connect(plan.url(), plan.webSocket());
+            DerpClient receiver = connect(plan.url(), plan.webSocket());
+            receiver.messageHandler(message -> {
+                if (message instanceof DerpMessage.ReceivedPacket packet && packet.data().length() >= Long.BYTES) {
+                    tally[0].arrived(packet.data().getLong(0), System.nanoTime());
+                }
+            });
+            clients.add(sender);
+            clients.add(receiver);
+            senders.add(new Sender(sender, receiver.publicKey()));
         }
-        long start = System.nanoTime();
-        Thread.sleep(duration.toMillis());
+        tally[0] = new Tally(System.nanoTime() + plan.warmup().toNanos());
+        return measure(senders, tally[0], clients);
+    }
+
+    /** Senders only, into an in-process sink: the tool's own ceiling, with no relay in the way. */
+    public Result runInto(DerpSink sink) throws Exception {
+        URI url = URI.create(sink.url());
+        List<DerpClient> clients = new ArrayList<>();
+        List<Sender> senders = new ArrayList<>();
+        for (int i = 0; i < plan.pairs(); i++) {
+            DerpClient sender = connect(url, false);
+            clients.add(sender);
+            senders.add(new Sender(sender, sink.destination()));
+        }
+        Tally tally = new Tally(System.nanoTime() + plan.warmup().toNanos());
+        sink.countInto(tally);
+        return measure(senders, tally, clients);
+    }
+
+    private Result measure(List<Sender> senders, Tally tally, List<DerpClient> clients) throws Exception {
+        for (Sender sender : senders) {
+            sender.client.context().runOnContext(v -> sender.start(tally));
+        }
+        long untilWindow = tally.fromNanos() - System.nanoTime();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, untilWindow) + plan.duration().toNanos());
         running = false;
-        long elapsed = System.nanoTime() - start;
-        Thread.sleep(1000); // let in-flight packets land
-        for (DerpClient client : senders) {
+        long elapsed = System.nanoTime() - tally.fromNanos();
+        Thread.sleep(LANDING_TIME.toMillis());
+        for (DerpClient client : clients) {
             client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
-        for (DerpClient client : receivers) {
-            client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        }
-        long[] collected = new long[(int) Math.min(sampleCount.get(), MAX_SAMPLES)];
-        for (int i = 0; i < collected.length; i++) {
-            collected[i] = samples.get(i);
-        }
-        long delivered = sinkKey == null ? received.get() : sinkCounter.get();
-        return new Result(sent.get(), delivered, Duration.ofNanos(elapsed), packetBytes, LatencyStats.of(collected));
+        return new Result(tally.sent(), tally.received(), Duration.ofNanos(elapsed), plan.packetBytes(), tally.latency());
     }
 
-    private DerpClient connect() throws Exception {
-        return BenchClients.connect(vertx, url, webSocket);
+    private DerpClient connect(URI url, boolean webSocket) throws Exception {
+        return BenchClients.connect(vertx, BenchClients.newContext(vertx), url, webSocket);
     }
 
     /** One sender, confined to its client's event loop. */
     private final class Sender {
         private final DerpClient client;
         private final NodeKey destination;
-        private final AtomicLong sent;
+        private Tally tally;
         private long sequence;
         private long startNanos;
 
-        Sender(DerpClient client, NodeKey destination, AtomicLong sent) {
+        Sender(DerpClient client, NodeKey destination) {
             this.client = client;
             this.destination = destination;
-            this.sent = sent;
         }
 
-        void start() {
+        void start(Tally tally) {
+            this.tally = tally;
             startNanos = System.nanoTime();
-            if (ratePerPair > 0) {
+            if (plan.ratePerPair() > 0) {
                 vertx.setPeriodic(1, id -> {
                     if (!running) {
                         vertx.cancelTimer(id);
                         return;
                     }
-                    long due = (System.nanoTime() - startNanos) * ratePerPair / 1_000_000_000L;
+                    long due = (System.nanoTime() - startNanos) * plan.ratePerPair() / 1_000_000_000L;
                     while (sequence < due && !client.writeQueueFull()) {
                         sendOne();
                     }
@@ -163,10 +163,10 @@ public final class DerpLoad {
         }
 
         private void sendOne() {
-            Buffer packet = Buffer.buffer(packetBytes).appendLong(System.nanoTime()).appendLong(sequence++);
-            packet.appendBytes(new byte[packetBytes - 16]);
+            long now = System.nanoTime();
+            Buffer packet = Buffer.buffer(plan.packetBytes()).appendLong(now).appendLong(sequence++).appendBytes(filler);
             client.send(destination, packet);
-            sent.incrementAndGet();
+            tally.sent(now);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.DerpProtocolException;
 import dev.switchboard.derp.Frame;
 import dev.switchboard.derp.FrameLimits;
@@ -7,6 +8,7 @@ import dev.switchboard.derp.FrameReader;
 import dev.switchboard.derp.FrameType;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.Handshake;
+import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.ServerInfo;
 import dev.switchboard.derp.transport.DerpUpgradeHandler;
@@ -17,7 +19,6 @@ import io.vertx.core.net.NetServerOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A DERP endpoint that completes the handshake and then discards every packet, counting them: it measures what
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DerpSink implements AutoCloseable {
     private final NetServer server;
     private final NodePrivateKey key = NodePrivateKey.generate();
-    private final AtomicLong packets = new AtomicLong();
+    private volatile Tally tally;
 
     public DerpSink(Vertx vertx) throws Exception {
         server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setTcpNoDelay(true));
@@ -54,8 +55,9 @@ public final class DerpSink implements AutoCloseable {
                             var opened = Handshake.openClientInfo(key, frame.payload());
                             socket.write(Frames.serverInfo(key, opened.clientKey(), ServerInfo.current()));
                             reader.limits(FrameLimits.SERVER);
-                        } else if (frame.type() == FrameType.SEND_PACKET) {
-                            packets.incrementAndGet();
+                        } else if (frame.type() == FrameType.SEND_PACKET && tally != null
+                                && frame.payload().length() >= DerpLimits.KEY_LEN + Long.BYTES) {
+                            tally.arrived(frame.payload().getLong(DerpLimits.KEY_LEN), System.nanoTime());
                         }
                     }
                 } catch (DerpProtocolException e) {
@@ -70,12 +72,13 @@ public final class DerpSink implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort() + "/derp";
     }
 
-    public AtomicLong packets() {
-        return packets;
+    /** Where arriving packets are counted: the load run's tally, as if the sink were its receivers. */
+    void countInto(Tally tally) {
+        this.tally = tally;
     }
 
     /** Any key: the sink accepts packets for everyone. */
-    public dev.switchboard.derp.NodeKey destination() {
+    NodeKey destination() {
         return key.publicKey();
     }
 

@@ -28,8 +28,11 @@ public class DerpBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "1200", description = "Packet bytes (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Sending time (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured sending time (default ${DEFAULT-VALUE})")
     int seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds of sending before the measured time, left out of the figures (default ${DEFAULT-VALUE})")
+    int warmup;
 
     @Option(names = "--pps", defaultValue = "0", description = "Packets/s per pair; 0 = unpaced (default)")
     int pps;
@@ -42,25 +45,24 @@ public class DerpBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DerpLoad.Plan plan = new DerpLoad.Plan(url, webSocket, pairs, size, Duration.ofSeconds(warmup),
+                Duration.ofSeconds(seconds), pps);
         DerpLoad.Result result;
         if (sink) {
             try (DerpSink target = new DerpSink(vertx)) {
-                result = new DerpLoad(vertx, URI.create(target.url()), false, pairs, size, Duration.ofSeconds(seconds), pps)
-                        .run(target.destination(), target.packets());
+                result = new DerpLoad(vertx, plan).runInto(target);
             }
         } else {
-            result = new DerpLoad(vertx, url, webSocket, pairs, size, Duration.ofSeconds(seconds), pps).run(null, null);
+            result = new DerpLoad(vertx, plan).run();
         }
         System.out.printf(Locale.ROOT, "derp%s: %d pairs x %d B, %s: %d sent, %d delivered: %.0f pkt/s, %.1f Mbit/s, loss %.3f%%%n",
                 sink ? " (sink)" : "", pairs, size, pps == 0 ? "unpaced" : pps + " pkt/s per pair", result.sent(),
                 result.received(), result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent());
-        if (!sink) {
-            System.out.println("one-way latency: " + result.latency().human());
-        }
-        System.out.printf(Locale.ROOT, "{\"bench\":\"derp\",\"sink\":%b,\"pairs\":%d,\"size\":%d,\"pps_per_pair\":%d,"
+        System.out.println("one-way latency: " + result.latency().human());
+        System.out.printf(Locale.ROOT, "{\"bench\":\"derp\",\"sink\":%b,\"pairs\":%d,\"size\":%d,\"pps_per_pair\":%d,\"warmup_s\":%d,"
                         + "\"sent\":%d,\"delivered\":%d,\"packets_per_second\":%.0f,\"mbit_per_second\":%.1f,"
-                        + "\"loss_percent\":%.4f,%s}%n", sink, pairs, size, pps, result.sent(), result.received(),
+                        + "\"loss_percent\":%.4f,%s}%n", sink, pairs, size, pps, warmup, result.sent(), result.received(),
                 result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent(), result.latency().json());
-        return 0;
+        return result.sent() > 0 && result.lossPercent() == 0 ? 0 : 1;
     }
 }

@@ -66,9 +66,13 @@ public final class DerpClient {
         this.closeTransport = closeTransport;
     }
 
-    /** Connects and completes once ServerInfo has been received and opened. */
+    /** Connects on the caller's context (or, off Vert.x, the thread's sticky one); see {@link #connect(Vertx, Context, DerpClientOptions)}. */
     public static Future<DerpClient> connect(Vertx vertx, DerpClientOptions options) {
-        Context context = vertx.getOrCreateContext();
+        return connect(vertx, vertx.getOrCreateContext(), options);
+    }
+
+    /** Connects on {@code context}'s event loop and completes once ServerInfo has been received and opened. */
+    public static Future<DerpClient> connect(Vertx vertx, Context context, DerpClientOptions options) {
         Promise<DerpClient> result = Promise.promise();
         context.runOnContext(v -> (options.webSocket() ? connectWebSocket(vertx, options, context)
                 : connectUpgrade(vertx, options, context)).onComplete(result));
