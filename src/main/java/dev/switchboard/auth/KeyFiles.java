@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPoint;
@@ -26,20 +27,44 @@ public final class KeyFiles {
     private KeyFiles() {
     }
 
-    /** Reads a PKCS#8 EC private key, creating a new P-256 one (mode 0600) if the file does not exist. */
+    /**
+     * Reads a P-256 signing key pair, creating one (mode 0600) if the file does not exist. The file holds the PKCS#8
+     * private key and, since the public half cannot be derived with the JDK alone, its X.509 public key; files
+     * written before that carry only the private key, whose public half is then computed with BouncyCastle.
+     */
     public static KeyPair loadOrCreateSigningKey(Path file) {
         try {
             if (!Files.exists(file)) {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
-                PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
+                KeyPair created = generator.generateKeyPair();
+                PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", created.getPrivate().getEncoded())
+                        + publicKeyPem(created.getPublic()));
             }
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(der(Files.readString(file), "PRIVATE KEY")));
-            return new KeyPair(publicOf((ECPrivateKey) key), key);
+            String pem = Files.readString(file);
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+            PublicKey publicKey = pem.contains("-----BEGIN PUBLIC KEY-----")
+                    ? readPublicKey(pem) : publicOf((ECPrivateKey) key);
+            return matchedPair(publicKey, key);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("token signing key " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Refuses a file whose two halves do not belong together (edited by hand, or cut and pasted wrongly). */
+    private static KeyPair matchedPair(PublicKey publicKey, PrivateKey privateKey) throws GeneralSecurityException {
+        byte[] probe = "switchboard signing key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(privateKey);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey);
+        verifier.update(probe);
+        if (!verifier.verify(signature)) {
+            throw new GeneralSecurityException("the public key in the file does not match its private key");
+        }
+        return new KeyPair(publicKey, privateKey);
     }
 
     /** Reads a PEM {@code PUBLIC KEY} (EC or RSA). */

@@ -2,7 +2,14 @@ package dev.switchboard.derp;
 
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
+import javax.crypto.KeyAgreement;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
 import java.util.HexFormat;
 
 /**
@@ -12,15 +19,31 @@ import java.util.HexFormat;
 public final class NodePrivateKey {
     public static final String TEXT_PREFIX = "privkey:";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final BigInteger BASE_POINT = BigInteger.valueOf(9);
 
     private final byte[] scalar;
     private final NodeKey publicKey;
 
     private NodePrivateKey(byte[] scalar) {
         this.scalar = scalar;
-        byte[] pub = new byte[X25519.POINT_SIZE];
-        X25519.scalarMultBase(scalar, 0, pub, 0);
-        this.publicKey = NodeKey.of(pub);
+        this.publicKey = NodeKey.of(scalarMultBase(scalar));
+    }
+
+    /**
+     * scalar·G with the JDK's XDH: the public key is the X25519 agreement with the base point (u = 9). The JDK and
+     * not BouncyCastle, so that loading the server's key at start-up does not load BouncyCastle: its jar is signed,
+     * which makes every class load a digest check and keeps its classes out of the AOT cache.
+     */
+    private static byte[] scalarMultBase(byte[] scalar) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("XDH");
+            KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+            agreement.init(factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar)));
+            agreement.doPhase(factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, BASE_POINT)), true);
+            return agreement.generateSecret();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 unavailable in this JDK", e);
+        }
     }
 
     /** A new random key, clamped as Tailscale clamps generated keys. */

@@ -1,0 +1,57 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.tls.Certificates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The token signing key file: both halves stored, older private-only files still read, mismatches refused. */
+class KeyFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNewFileHoldsBothHalvesAndReadsBackTheSamePair() throws Exception {
+        Path file = dir.resolve("signing.pem");
+        KeyPair created = KeyFiles.loadOrCreateSigningKey(file);
+        String pem = Files.readString(file);
+        assertTrue(pem.contains("BEGIN PRIVATE KEY") && pem.contains("BEGIN PUBLIC KEY"), pem);
+        KeyPair read = KeyFiles.loadOrCreateSigningKey(file);
+        assertArrayEquals(created.getPublic().getEncoded(), read.getPublic().getEncoded());
+        assertArrayEquals(created.getPrivate().getEncoded(), read.getPrivate().getEncoded());
+    }
+
+    @Test
+    void aPrivateOnlyFileGetsItsPublicHalfComputed() throws Exception {
+        KeyPair pair = p256();
+        Path file = dir.resolve("old.pem");
+        Files.writeString(file, Certificates.pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        assertArrayEquals(pair.getPublic().getEncoded(), KeyFiles.loadOrCreateSigningKey(file).getPublic().getEncoded());
+    }
+
+    @Test
+    void halvesOfDifferentKeysAreRefused() throws Exception {
+        Path file = dir.resolve("mixed.pem");
+        Files.writeString(file, Certificates.pem("PRIVATE KEY", p256().getPrivate().getEncoded())
+                + KeyFiles.publicKeyPem(p256().getPublic()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KeyFiles.loadOrCreateSigningKey(file));
+        assertEquals("token signing key " + file + ": the public key in the file does not match its private key",
+                e.getMessage());
+    }
+
+    private static KeyPair p256() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+}
