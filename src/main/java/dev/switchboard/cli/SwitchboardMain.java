@@ -25,14 +25,13 @@ public class SwitchboardMain implements QuarkusApplication {
 
     public static void main(String... args) {
         boolean server = args.length > 0 && args[0].equals("server") && !isHelp(args);
-        if (!server) {
-            System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty(SERVER_MODE_PROPERTY, "false");
-            System.setProperty("coder.shutdown.grace-period", "0s"); // nothing to drain
-            // The management listener cannot be switched off at run time: keep it out of the server's way.
-            System.setProperty("quarkus.management.host", "127.0.0.1");
-            System.setProperty("quarkus.management.port", "0");
-        }
+        // Set for a client command, cleared for the server: one JVM may launch several (tests do).
+        clientOnly("quarkus.http.host-enabled", "false", server);
+        clientOnly(SERVER_MODE_PROPERTY, "false", server);
+        clientOnly("coder.shutdown.grace-period", "0s", server); // nothing to drain
+        // The management listener cannot be switched off at run time: keep it out of the server's way.
+        clientOnly("quarkus.management.host", "127.0.0.1", server);
+        clientOnly("quarkus.management.port", "0", server);
         launchedFromMain = true;
         Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);
     }
@@ -53,6 +52,14 @@ public class SwitchboardMain implements QuarkusApplication {
             return;
         }
         ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code == SIGTERM_EXIT ? 0 : code, null);
+    }
+
+    private static void clientOnly(String property, String value, boolean server) {
+        if (server) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     private static boolean isHelp(String... args) {

@@ -41,6 +41,14 @@ class SwitchboardMainTest {
     }
 
     @Test
+    @Launch({"server", "--smoke-test"})
+    void serverSmokeTestRelaysThroughItsOwnListenerAndExits(LaunchResult result) {
+        assertEquals(0, result.exitCode(), result.getOutput());
+        assertTrue(result.getOutput().contains("smoke test passed: http://127.0.0.1:"), result.getOutput());
+        assertTrue(result.getOutput().contains("relayed 200 round trips"), result.getOutput());
+    }
+
+    @Test
     @Launch({"--help"})
     void helpListsTheSubcommands(LaunchResult result) {
         String out = result.getOutput();
