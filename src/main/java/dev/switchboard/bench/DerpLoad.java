@@ -106,11 +106,27 @@ public final class DerpLoad {
         TimeUnit.NANOSECONDS.sleep(Math.max(0, untilWindow) + plan.duration().toNanos());
         running = false;
         long elapsed = System.nanoTime() - tally.fromNanos();
-        Thread.sleep(LANDING_TIME.toMillis());
+        awaitLanding(tally);
         for (DerpClient client : clients) {
             client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
         return new Result(tally.sent(), tally.received(), Duration.ofNanos(elapsed), plan.packetBytes(), tally.latency());
+    }
+
+    /**
+     * Waits until every packet of the window has arrived, or until none has for {@link #LANDING_TIME}: unpaced runs
+     * leave a second or more of packets queued in socket buffers, which are late, not lost.
+     */
+    private static void awaitLanding(Tally tally) throws InterruptedException {
+        long seen = -1;
+        long quietSince = System.nanoTime();
+        while (tally.received() < tally.sent() && System.nanoTime() - quietSince < LANDING_TIME.toNanos()) {
+            if (tally.received() != seen) {
+                seen = tally.received();
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
     }
 
     private DerpClient connect(URI url, boolean webSocket) throws Exception {
