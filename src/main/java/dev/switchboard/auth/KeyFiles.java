@@ -5,6 +5,7 @@ import dev.switchboard.tls.Certificates;
 import org.bouncycastle.asn1.sec.SECNamedCurves;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -53,7 +54,7 @@ public final class KeyFiles {
 
     /** Refuses a file whose two halves do not belong together (edited by hand, or cut and pasted wrongly). */
     private static KeyPair matchedPair(PublicKey publicKey, PrivateKey privateKey) throws GeneralSecurityException {
-        byte[] probe = "switchboard signing key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] probe = "switchboard signing key check".getBytes(StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance("SHA256withECDSA");
         signer.initSign(privateKey);
         signer.update(probe);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * DERP throughput and one-way latency: {@code pairs} sender → receiver pairs of real clients, each on an event loop
@@ -55,6 +56,8 @@ public final class DerpLoad {
     private final byte[] filler;
     /** Cleared when the sending time is over; read by the senders on their event loops. */
     private volatile boolean running = true;
+    /** Set before any sender starts; the receivers count into it. */
+    private volatile Tally tally;
 
     public DerpLoad(Vertx vertx, Plan plan) {
         this.vertx = vertx;
@@ -66,21 +69,20 @@ public final class DerpLoad {
     public Result run() throws Exception {
         List<DerpClient> clients = new ArrayList<>();
         List<Sender> senders = new ArrayList<>();
-        Tally[] tally = new Tally[1];
         for (int i = 0; i < plan.pairs(); i++) {
             DerpClient sender = connect(plan.url(), plan.webSocket());
             DerpClient receiver = connect(plan.url(), plan.webSocket());
             receiver.messageHandler(message -> {
                 if (message instanceof DerpMessage.ReceivedPacket packet && packet.data().length() >= Long.BYTES) {
-                    tally[0].arrived(packet.data().getLong(0), System.nanoTime());
+                    tally.arrived(packet.data().getLong(0), System.nanoTime());
                 }
             });
             clients.add(sender);
             clients.add(receiver);
             senders.add(new Sender(sender, receiver.publicKey()));
         }
-        tally[0] = new Tally(System.nanoTime() + plan.warmup().toNanos());
-        return measure(senders, tally[0], clients);
+        return measure(senders, clients, opened -> {
+        });
     }
 
     /** Senders only, into an in-process sink: the tool's own ceiling, with no relay in the way. */
@@ -93,14 +95,15 @@ public final class DerpLoad {
             clients.add(sender);
             senders.add(new Sender(sender, sink.destination()));
         }
-        Tally tally = new Tally(System.nanoTime() + plan.warmup().toNanos());
-        sink.countInto(tally);
-        return measure(senders, tally, clients);
+        return measure(senders, clients, sink::countInto);
     }
 
-    private Result measure(List<Sender> senders, Tally tally, List<DerpClient> clients) throws Exception {
+    /** Opens the tally (the window starts after the warm-up), starts the senders, waits, and closes every client. */
+    private Result measure(List<Sender> senders, List<DerpClient> clients, Consumer<Tally> onOpened) throws Exception {
+        tally = new Tally(System.nanoTime() + plan.warmup().toNanos());
+        onOpened.accept(tally);
         for (Sender sender : senders) {
-            sender.client.context().runOnContext(v -> sender.start(tally));
+            sender.client.context().runOnContext(v -> sender.start());
         }
         long untilWindow = tally.fromNanos() - System.nanoTime();
         TimeUnit.NANOSECONDS.sleep(Math.max(0, untilWindow) + plan.duration().toNanos());
@@ -137,7 +140,6 @@ public final class DerpLoad {
     private final class Sender {
         private final DerpClient client;
         private final NodeKey destination;
-        private Tally tally;
         private long sequence;
         private long startNanos;
 
@@ -146,8 +148,7 @@ public final class DerpLoad {
             this.destination = destination;
         }
 
-        void start(Tally tally) {
-            this.tally = tally;
+        void start() {
             startNanos = System.nanoTime();
             if (plan.ratePerPair() > 0) {
                 vertx.setPeriodic(1, id -> {
