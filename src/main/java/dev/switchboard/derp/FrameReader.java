@@ -7,12 +7,22 @@ import io.vertx.core.buffer.Buffer;
  * messages). Length limits are checked from the header alone, before any payload is buffered, so a hostile length
  * field costs nothing. Frames of types the limits say to skip are discarded as their bytes arrive.
  *
+ * <p>Frames that lie wholly inside a chunk are returned as slices of it, without copying. Only the bytes of a frame
+ * that straddles two chunks are copied, into a small carry-over buffer, so a read costs at most one frame's copy
+ * whatever its size.
+ *
  * <p>Not thread-safe: owned by one connection's event loop.
  */
 public final class FrameReader {
+    private static final Buffer EMPTY = Buffer.buffer(0);
+
     private FrameLimits limits;
-    private Buffer pending = Buffer.buffer(0);
-    private int position;
+    /** Bytes kept from earlier chunks (an own copy); they come before {@link #chunk}'s. */
+    private Buffer carry = EMPTY;
+    private int carryPosition;
+    /** The latest chunk, valid until {@link #detach()}. */
+    private Buffer chunk = EMPTY;
+    private int chunkPosition;
     private long skipRemaining;
 
     public FrameReader(FrameLimits limits) {
@@ -25,23 +35,9 @@ public final class FrameReader {
     }
 
     /** Adds received bytes; call {@link #poll()} until it returns null to take the frames they complete. */
-    public void append(Buffer chunk) {
-        if (skipRemaining > 0) {
-            int skipped = (int) Math.min(skipRemaining, chunk.length());
-            skipRemaining -= skipped;
-            if (skipped == chunk.length()) {
-                return;
-            }
-            chunk = chunk.slice(skipped, chunk.length());
-        }
-        if (position == pending.length()) {
-            pending = chunk;
-        } else {
-            Buffer joined = Buffer.buffer(pending.length() - position + chunk.length());
-            joined.appendBuffer(pending, position, pending.length() - position).appendBuffer(chunk);
-            pending = joined;
-        }
-        position = 0;
+    public void append(Buffer next) {
+        detach();
+        chunk = next;
     }
 
     /**
@@ -51,31 +47,31 @@ public final class FrameReader {
      */
     public Frame poll() throws DerpProtocolException {
         while (true) {
-            int available = pending.length() - position;
-            if (skipRemaining > 0 || available < DerpLimits.FRAME_HEADER_LEN) {
+            if (skipRemaining > 0 && !skipAvailable()) {
                 return null;
             }
-            int code = pending.getUnsignedByte(position);
-            long length = pending.getUnsignedInt(position + 1);
-            FrameType type = FrameType.fromCode(code);
-            FrameLimits.Range range = limits.rangeOf(type);
-            if (range == FrameLimits.REJECT) {
-                throw new DerpProtocolException("bad_frame_type", "unexpected frame type 0x" + Integer.toHexString(code));
+            boolean fromCarry = carryPosition < carry.length();
+            if (fromCarry && !carryAtLeast(DerpLimits.FRAME_HEADER_LEN)) {
+                return null;
             }
-            if (range == FrameLimits.SKIP) {
-                skip(length);
+            Buffer source = fromCarry ? carry : chunk;
+            int position = fromCarry ? carryPosition : chunkPosition;
+            if (source.length() - position < DerpLimits.FRAME_HEADER_LEN) {
+                return null;
+            }
+            long length = source.getUnsignedInt(position + 1);
+            FrameType type = accept(source.getUnsignedByte(position), length);
+            if (type == null) {
+                advance(fromCarry, DerpLimits.FRAME_HEADER_LEN);
+                skipRemaining = length;
                 continue;
             }
-            if (!range.contains(length)) {
-                throw new DerpProtocolException("bad_frame_length",
-                        "frame " + type + " with length " + length + " outside [" + range.min() + ", " + range.max() + "]");
-            }
-            if (available - DerpLimits.FRAME_HEADER_LEN < length) {
+            int total = DerpLimits.FRAME_HEADER_LEN + (int) length;
+            if (fromCarry ? !carryAtLeast(total) : source.length() - position < total) {
                 return null;
             }
-            int start = position + DerpLimits.FRAME_HEADER_LEN;
-            position = start + (int) length;
-            return new Frame(type, pending.slice(start, position));
+            advance(fromCarry, total);
+            return new Frame(type, source.slice(position + DerpLimits.FRAME_HEADER_LEN, position + total));
         }
     }
 
@@ -84,23 +80,75 @@ public final class FrameReader {
      * the frames returned so far are processed (they are slices of the chunk and become invalid with it).
      */
     public void detach() {
-        pending = position < pending.length() ? pending.getBuffer(position, pending.length()) : Buffer.buffer(0);
-        position = 0;
+        int leftover = chunk.length() - chunkPosition;
+        if (leftover > 0) {
+            int carried = carry.length() - carryPosition;
+            carry = Buffer.buffer(carried + leftover)
+                    .appendBuffer(carry, carryPosition, carried)
+                    .appendBuffer(chunk, chunkPosition, leftover);
+            carryPosition = 0;
+        }
+        chunk = EMPTY;
+        chunkPosition = 0;
     }
 
     /** Bytes received but not yet returned as frames; bounded by one read chunk plus one frame. */
     public int bufferedBytes() {
-        return pending.length() - position;
+        return carry.length() - carryPosition + chunk.length() - chunkPosition;
     }
 
-    private void skip(long length) {
-        position += DerpLimits.FRAME_HEADER_LEN;
-        long inBuffer = pending.length() - position;
-        if (length <= inBuffer) {
-            position += (int) length;
-        } else {
-            skipRemaining = length - inBuffer;
-            position = pending.length();
+    /** The frame type if its length is acceptable, null if frames of this type are to be skipped. */
+    private FrameType accept(int code, long length) throws DerpProtocolException {
+        FrameType type = FrameType.fromCode(code);
+        FrameLimits.Range range = limits.rangeOf(type);
+        if (range == FrameLimits.REJECT) {
+            throw new DerpProtocolException("bad_frame_type", "unexpected frame type 0x" + Integer.toHexString(code));
+        }
+        if (range == FrameLimits.SKIP) {
+            return null;
+        }
+        if (!range.contains(length)) {
+            throw new DerpProtocolException("bad_frame_length",
+                    "frame " + type + " with length " + length + " outside [" + range.min() + ", " + range.max() + "]");
+        }
+        return type;
+    }
+
+    /** Discards skipped bytes from the carry, then the chunk; true once the skip is complete. */
+    private boolean skipAvailable() {
+        int fromCarry = (int) Math.min(skipRemaining, carry.length() - carryPosition);
+        advance(true, fromCarry);
+        skipRemaining -= fromCarry;
+        int fromChunk = (int) Math.min(skipRemaining, chunk.length() - chunkPosition);
+        advance(false, fromChunk);
+        skipRemaining -= fromChunk;
+        return skipRemaining == 0;
+    }
+
+    /**
+     * Moves bytes from the chunk to the carry until the carry's unread part holds {@code needed} bytes (a frame that
+     * began in an earlier chunk); false if the chunk ran out first.
+     */
+    private boolean carryAtLeast(int needed) {
+        int missing = needed - (carry.length() - carryPosition);
+        if (missing > 0) {
+            int moved = Math.min(missing, chunk.length() - chunkPosition);
+            carry.appendBuffer(chunk, chunkPosition, moved);
+            chunkPosition += moved;
+            missing -= moved;
+        }
+        return missing <= 0;
+    }
+
+    private void advance(boolean inCarry, int bytes) {
+        if (!inCarry) {
+            chunkPosition += bytes;
+            return;
+        }
+        carryPosition += bytes;
+        if (carryPosition == carry.length()) {
+            carry = EMPTY;
+            carryPosition = 0;
         }
     }
 }

@@ -105,6 +105,57 @@ class FrameReaderTest {
         assertTrue(reader.poll() != null);
     }
 
+    @Test
+    void everySplitOfAStreamYieldsTheSameFramesAndEachChunkMayBeRecycled() throws Exception {
+        NodeKey key = NodePrivateKey.generate().publicKey();
+        Buffer stream = Buffer.buffer()
+                .appendBuffer(Frames.sendPacket(key, Buffer.buffer("one")))
+                .appendBuffer(Frames.frame(FrameType.PONG, Buffer.buffer("skipped!")))
+                .appendBuffer(Frames.sendPacket(key, Buffer.buffer(new byte[300]).setString(0, "two")))
+                .appendBuffer(Frames.ping(Buffer.buffer("12345678")));
+        for (int first = 0; first <= stream.length(); first++) {
+            for (int second = first; second <= stream.length(); second += 7) {
+                FrameReader reader = new FrameReader(FrameLimits.SERVER);
+                StringBuilder seen = new StringBuilder();
+                for (Buffer piece : new Buffer[]{stream.getBuffer(0, first), stream.getBuffer(first, second),
+                        stream.getBuffer(second, stream.length())}) {
+                    reader.append(piece);
+                    Frame frame;
+                    while ((frame = reader.poll()) != null) {
+                        seen.append(describe(frame)).append(' ');
+                    }
+                    reader.detach();
+                    piece.setBytes(0, new byte[piece.length()]); // recycled: kept bytes must be copies
+                }
+                assertEquals("SEND_PACKET:one SEND_PACKET:two PING:12345678 ", seen.toString(), first + "/" + second);
+                assertEquals(0, reader.bufferedBytes());
+            }
+        }
+    }
+
+    @Test
+    void framesLeftInAChunkByAPausedReaderAreKeptInOrder() throws Exception {
+        Buffer stream = Buffer.buffer()
+                .appendBuffer(Frames.ping(Buffer.buffer("11111111")))
+                .appendBuffer(Frames.ping(Buffer.buffer("22222222")))
+                .appendBuffer(Frames.ping(Buffer.buffer("33333333")));
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        reader.append(stream.getBuffer(0, 30));
+        assertEquals("PING:11111111", describe(reader.poll()));
+        reader.detach(); // paused: one whole frame and part of the next stay unread
+        reader.append(stream.getBuffer(30, stream.length()));
+        assertEquals("PING:22222222", describe(reader.poll()));
+        assertEquals("PING:33333333", describe(reader.poll()));
+        assertNull(reader.poll());
+    }
+
+    private static String describe(Frame frame) {
+        Buffer payload = frame.payload();
+        String text = frame.type() == FrameType.SEND_PACKET
+                ? payload.getString(32, 35) : payload.toString();
+        return frame.type() + ":" + text;
+    }
+
     private static void assertFatal(FrameLimits limits, Buffer bytes) {
         FrameReader reader = new FrameReader(limits);
         reader.append(bytes);
