@@ -449,7 +449,7 @@ final class ClientSession {
         }
         if (frame != null) {
             metrics.packetsSent.increment();
-            metrics.bytesSent.increment(packetLength(frame));
+            metrics.bytesSent.add(packetLength(frame));
         }
         return frame;
     }

@@ -2,6 +2,7 @@ package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.PeerGoneReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -9,20 +10,24 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The relay's Micrometer meters, named after derper's expvars under {@code switchboard.derp.*} (Prometheus:
  * {@code switchboard_derp_*_total}). All counters exist from the start, so dashboards see zeros, not gaps.
+ *
+ * <p>The counters bumped for every packet are {@link LongAdder}s that Micrometer reads when scraped: an increment of
+ * a registered {@link Counter} goes through Quarkus's composite registry, which allocates an iterator each time.
  */
 public final class DerpMetrics {
     private final MeterRegistry registry;
     final Counter accepts;
     final Counter webSocketAccepts;
-    final Counter bytesReceived;
-    final Counter bytesSent;
-    final Counter packetsReceivedDisco;
-    final Counter packetsReceivedOther;
-    final Counter packetsSent;
+    final LongAdder bytesReceived;
+    final LongAdder bytesSent;
+    final LongAdder packetsReceivedDisco;
+    final LongAdder packetsReceivedOther;
+    final LongAdder packetsSent;
     final Counter packetsForwardedIn;
     final Counter pingsReceived;
     final Counter pongsSent;
@@ -48,13 +53,13 @@ public final class DerpMetrics {
         this.registry = registry;
         accepts = counter("switchboard.derp.accepts", "DERP connections accepted (all transports)");
         webSocketAccepts = counter("switchboard.derp.websocket.accepts", "DERP connections accepted over WebSocket");
-        bytesReceived = Counter.builder("switchboard.derp.received").baseUnit("bytes")
-                .description("Packet bytes received from clients").register(registry);
-        bytesSent = Counter.builder("switchboard.derp.sent").baseUnit("bytes")
-                .description("Packet bytes delivered to clients").register(registry);
-        packetsReceivedDisco = packetsReceived("disco");
-        packetsReceivedOther = packetsReceived("other");
-        packetsSent = counter("switchboard.derp.packets.sent", "Packets delivered to clients");
+        bytesReceived = packetCounter("switchboard.derp.received", "bytes", "Packet bytes received from clients");
+        bytesSent = packetCounter("switchboard.derp.sent", "bytes", "Packet bytes delivered to clients");
+        packetsReceivedDisco = packetCounter("switchboard.derp.packets.received", null, "Packets received from clients",
+                "kind", "disco");
+        packetsReceivedOther = packetCounter("switchboard.derp.packets.received", null, "Packets received from clients",
+                "kind", "other");
+        packetsSent = packetCounter("switchboard.derp.packets.sent", null, "Packets delivered to clients");
         packetsForwardedIn = counter("switchboard.derp.packets.forwarded.in", "ForwardPacket frames from mesh peers");
         pingsReceived = counter("switchboard.derp.pings.received", "Ping frames received");
         pongsSent = counter("switchboard.derp.pongs.sent", "Pong frames sent");
@@ -98,7 +103,7 @@ public final class DerpMetrics {
 
     void packetReceived(boolean disco, int bytes) {
         (disco ? packetsReceivedDisco : packetsReceivedOther).increment();
-        bytesReceived.increment(bytes);
+        bytesReceived.add(bytes);
     }
 
     /** A connection closed because it broke the protocol; {@code reason} is a short snake_case label. */
@@ -130,9 +135,11 @@ public final class DerpMetrics {
         return Counter.builder(name).description(description).register(registry);
     }
 
-    private Counter packetsReceived(String kind) {
-        return Counter.builder("switchboard.derp.packets.received").tag("kind", kind)
-                .description("Packets received from clients").register(registry);
+    private LongAdder packetCounter(String name, String baseUnit, String description, String... tags) {
+        LongAdder adder = new LongAdder();
+        FunctionCounter.builder(name, adder, LongAdder::sum).baseUnit(baseUnit).description(description).tags(tags)
+                .register(registry);
+        return adder;
     }
 
     private Counter drop(DropReason reason, String kind, boolean bytes) {
