@@ -1,5 +1,7 @@
 package dev.switchboard.derp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 
 import java.net.Inet4Address;
@@ -34,10 +36,18 @@ public final class Frames {
         return serverKey.appendTo(frame);
     }
 
-    /** RecvPacket (v2 layout): source key ‖ packet, where the packet is a range of another buffer. */
-    public static Buffer recvPacket(NodeKey source, Buffer packetSource, int offset, int length) {
-        Buffer frame = header(FrameType.RECV_PACKET, DerpLimits.KEY_LEN + length);
-        return source.appendTo(frame).appendBuffer(packetSource, offset, length);
+    /**
+     * RecvPacket (v2 layout): source key ‖ packet, where the packet is a range of another buffer. Built in a buffer
+     * from {@code allocator} (the relay's hot path: a pooled direct buffer the socket writes without another copy);
+     * the caller owns it and must release it, or hand it to a writer that does.
+     */
+    public static ByteBuf recvPacket(ByteBufAllocator allocator, NodeKey source, Buffer packetSource, int offset,
+                                     int length) {
+        int payloadLength = DerpLimits.KEY_LEN + length;
+        ByteBuf frame = allocator.directBuffer(DerpLimits.FRAME_HEADER_LEN + payloadLength);
+        frame.writeByte(FrameType.RECV_PACKET.code()).writeInt(payloadLength);
+        source.writeTo(frame);
+        return frame.writeBytes(packetSource.getByteBuf(), offset, length);
     }
 
     /** SendPacket: destination key ‖ packet. */

@@ -1,5 +1,6 @@
 package dev.switchboard.derp;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Arrays;
@@ -48,6 +49,10 @@ public final class NodeKey {
     /** Appends the raw key to a frame under construction. */
     public Buffer appendTo(Buffer buffer) {
         return buffer.appendBytes(bytes);
+    }
+
+    public void writeTo(ByteBuf buffer) {
+        buffer.writeBytes(bytes);
     }
 
     /** Lowercase 64-hex form, as in the Derp-Public-Key header. */

@@ -2,6 +2,8 @@ package dev.switchboard.derp;
 
 import dev.switchboard.derp.transport.DerpUpgradeHandler;
 import dev.switchboard.testing.KnownAnswers;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +74,10 @@ class KnownAnswerSessionTest {
         byte[] resealed = NaclBox.seal(ServerInfo.current().toJson(), nonce, SERVER, client.publicKey());
         assertSameBytes(serverInfo, Frames.frame(FrameType.SERVER_INFO, Buffer.buffer(nonce).appendBytes(resealed)));
 
-        assertSameBytes(serverFrames.get(2), Frames.recvPacket(peerB, Buffer.buffer("hello from B"), 0, 12));
+        ByteBuf recv = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, peerB,
+                Buffer.buffer("hello from B"), 0, 12);
+        assertSameBytes(serverFrames.get(2), Buffer.buffer(recv));
+        recv.release();
         Buffer ping = payload(serverFrames.get(3));
         assertSameBytes(serverFrames.get(3), Frames.pong(ping));
         // v1.36 servers sent the 32-byte PeerGone; ours adds the reason byte that current servers send.

@@ -9,39 +9,50 @@ import dev.switchboard.derp.server.DerpServerOptions;
 import dev.switchboard.derp.transport.DerpHttpOptions;
 import dev.switchboard.derp.transport.DerpUpgradeHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
+import org.awaitility.Awaitility;
+
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A relay on a bare Vert.x HTTP server bound to an ephemeral loopback port, with options a test chooses (short
  * timers, small queues). Same upgrade handler and server as production; no Quarkus boot.
+ *
+ * <p>Relayed packet frames come from an allocator that counts live buffers, and {@link #close()} fails the test
+ * if any is still allocated once every connection is gone: each relay test doubles as a leak check of the
+ * queue, drop and close paths.
  */
 public final class TestRelay implements AutoCloseable {
     private final Vertx vertx;
     private final DerpServer server;
     private final HttpServer http;
+    private final UnpooledByteBufAllocator packetAllocator;
 
-    private TestRelay(Vertx vertx, DerpServer server, HttpServer http) {
+    private TestRelay(Vertx vertx, DerpServer server, HttpServer http, UnpooledByteBufAllocator packetAllocator) {
         this.vertx = vertx;
         this.server = server;
         this.http = http;
+        this.packetAllocator = packetAllocator;
     }
 
     public static TestRelay start(DerpServerOptions options) {
         Vertx vertx = Vertx.vertx();
+        UnpooledByteBufAllocator packetAllocator = new UnpooledByteBufAllocator(true);
         DerpServer server = new DerpServer(vertx, NodePrivateKey.generate(), options,
-                new DerpMetrics(new SimpleMeterRegistry()));
+                new DerpMetrics(new SimpleMeterRegistry()), packetAllocator);
         Router router = Router.router(vertx);
         router.route("/derp").handler(new DerpUpgradeHandler(server));
         HttpServer http = vertx.createHttpServer(DerpHttpOptions.apply(new HttpServerOptions().setHost("127.0.0.1")))
                 .requestHandler(router);
         await(http.listen(0));
-        return new TestRelay(vertx, server, http);
+        return new TestRelay(vertx, server, http, packetAllocator);
     }
 
     public static TestRelay start() {
@@ -85,8 +96,14 @@ public final class TestRelay implements AutoCloseable {
         }
     }
 
+    /** Bytes of relayed packet frames currently allocated (queued, held or being written). */
+    public long packetBytesAllocated() {
+        return packetAllocator.metric().usedDirectMemory();
+    }
+
     @Override
     public void close() {
         await(vertx.close());
+        Awaitility.await("every relayed packet buffer released").atMost(Duration.ofSeconds(5)).until(() -> packetBytesAllocated() == 0);
     }
 }

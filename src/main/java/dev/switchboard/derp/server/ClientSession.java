@@ -13,6 +13,7 @@ import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.PeerGoneReason;
 import dev.switchboard.derp.PeerPresentFlags;
 import dev.switchboard.derp.ServerInfo;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
@@ -36,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * being read, so TCP slows it down) and its packet is held until the receiver drains, for at most
  * {@link DerpServerOptions#backpressureTimeout()}; only then is the packet dropped as {@code queue_tail}. Disco
  * packets and packets from mesh peers never wait: their queue drops its oldest entry ({@code queue_head}).
+ *
+ * <p>Packet frames are reference-counted direct buffers. Whoever takes one out of a queue (or out of
+ * {@link #held}) owns it: it either passes it to the connection's writer or releases it when dropping it.
  */
 final class ClientSession {
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
@@ -45,7 +49,7 @@ final class ClientSession {
     private enum Offer { QUEUED, FULL, GONE, DROPPED }
 
     /** A packet waiting for room in {@code target}'s queue while this session is paused. */
-    private record HeldPacket(ClientSession target, Buffer frame) {
+    private record HeldPacket(ClientSession target, ByteBuf frame) {
     }
 
     private final DerpServer server;
@@ -60,8 +64,8 @@ final class ClientSession {
     // Shared with other event loops.
     private volatile State state = State.HANDSHAKE;
     private volatile long lastActivityNanos = System.nanoTime();
-    private final ArrayBlockingQueue<Buffer> packets;
-    private final ArrayBlockingQueue<Buffer> discoPackets;
+    private final ArrayBlockingQueue<ByteBuf> packets;
+    private final ArrayBlockingQueue<ByteBuf> discoPackets;
     private final ConcurrentLinkedQueue<Buffer> control = new ConcurrentLinkedQueue<>();
     private final AtomicInteger controlSize = new AtomicInteger();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
@@ -215,7 +219,8 @@ final class ClientSession {
         if (!clientSet.sentTo.contains(destination)) {
             clientSet.sentTo.add(destination);
         }
-        deliver(target, Frames.recvPacket(key, payload, DerpLimits.KEY_LEN, length), disco, length);
+        deliver(target, Frames.recvPacket(server.packetAllocator(), key, payload, DerpLimits.KEY_LEN, length), disco,
+                length);
     }
 
     /** One hop only: a forwarded packet goes to a local client or nowhere. */
@@ -233,7 +238,7 @@ final class ClientSession {
             dropUnroutable(destination, set, disco, length, DropReason.UNKNOWN_DEST_ON_FWD);
             return;
         }
-        deliver(target, Frames.recvPacket(source, payload, offset, length), disco, length);
+        deliver(target, Frames.recvPacket(server.packetAllocator(), source, payload, offset, length), disco, length);
     }
 
     private void dropUnroutable(NodeKey destination, ClientSet set, boolean disco, int length, DropReason reason) {
@@ -245,10 +250,13 @@ final class ClientSession {
         }
     }
 
-    private void deliver(ClientSession target, Buffer frame, boolean disco, int length) {
+    private void deliver(ClientSession target, ByteBuf frame, boolean disco, int length) {
         boolean mayWait = !disco && !meshPeer;
         switch (target.offerPacket(frame, disco, mayWait)) {
-            case GONE -> metrics.dropped(DropReason.GONE_DISCONNECTED, disco, length);
+            case GONE -> {
+                frame.release();
+                metrics.dropped(DropReason.GONE_DISCONNECTED, disco, length);
+            }
             case FULL -> hold(target, frame);
             default -> {
             }
@@ -284,7 +292,7 @@ final class ClientSession {
 
     // ---- backpressure (sender side) ---------------------------------------------------------------------------
 
-    private void hold(ClientSession target, Buffer frame) {
+    private void hold(ClientSession target, ByteBuf frame) {
         held = new HeldPacket(target, frame);
         metrics.backpressurePauses.increment();
         readPaused = true;
@@ -293,6 +301,7 @@ final class ClientSession {
             heldTimer = -1;
             if (held != null) {
                 metrics.dropped(DropReason.QUEUE_TAIL, false, packetLength(held.frame()));
+                held.frame().release();
                 releaseHeld();
             }
         });
@@ -308,6 +317,7 @@ final class ClientSession {
             case FULL -> held.target().waitForRoom(this);
             case GONE -> {
                 metrics.dropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
+                held.frame().release();
                 releaseHeld();
             }
             default -> releaseHeld();
@@ -331,32 +341,46 @@ final class ClientSession {
 
     /**
      * Queues a RecvPacket frame for this client. Disco packets (and packets whose sender may not wait) make room
-     * by dropping the oldest queued one, up to three times, as derper does.
+     * by dropping the oldest queued one, up to three times, as derper does. The queue takes ownership of the frame
+     * on QUEUED and DROPPED; on GONE and FULL the caller keeps it.
      */
-    private Offer offerPacket(Buffer frame, boolean disco, boolean mayWait) {
+    private Offer offerPacket(ByteBuf frame, boolean disco, boolean mayWait) {
         if (state == State.CLOSED) {
             return Offer.GONE;
         }
-        ArrayBlockingQueue<Buffer> queue = disco ? discoPackets : packets;
+        ArrayBlockingQueue<ByteBuf> queue = disco ? discoPackets : packets;
         if (queue.offer(frame)) {
-            scheduleFlush();
-            return Offer.QUEUED;
+            return queued(queue, disco);
         }
         if (mayWait) {
             return Offer.FULL;
         }
         for (int attempt = 0; attempt < 3; attempt++) {
-            Buffer oldest = queue.poll();
+            ByteBuf oldest = queue.poll();
             if (oldest != null) {
                 metrics.dropped(DropReason.QUEUE_HEAD, disco, packetLength(oldest));
+                oldest.release();
             }
             if (queue.offer(frame)) {
-                scheduleFlush();
-                return Offer.QUEUED;
+                return queued(queue, disco);
             }
         }
         metrics.dropped(DropReason.QUEUE_TAIL, disco, packetLength(frame));
+        frame.release();
         return Offer.DROPPED;
+    }
+
+    /**
+     * The session may have closed (and emptied its queues) between the state check and the offer; the frame would
+     * then never be written nor released, so the offering thread empties the queue itself.
+     */
+    private Offer queued(ArrayBlockingQueue<ByteBuf> queue, boolean disco) {
+        if (state == State.CLOSED) {
+            dropAll(queue, disco);
+        } else {
+            scheduleFlush();
+        }
+        return Offer.QUEUED;
     }
 
     /** Registers a paused sender to be retried once this queue has room; re-checks to close the race. */
@@ -423,35 +447,37 @@ final class ClientSession {
     /** Writes queued frames (unflushed) while the transport accepts them; true if it wrote any. */
     private boolean writeQueuedFrames() {
         boolean wrote = false;
-        Buffer frame;
-        while (!connection.writeQueueFull() && (frame = nextFrame()) != null) {
-            connection.write(frame);
+        while (!connection.writeQueueFull() && writeNextFrame()) {
             wrote = true;
         }
         return wrote;
     }
 
-    private Buffer nextFrame() {
+    /** Writes the next frame by priority (pong, control, disco, other packets); false if none is queued. */
+    private boolean writeNextFrame() {
         if (pendingPong != null) {
-            Buffer pong = Frames.pong(pendingPong);
+            connection.write(Frames.pong(pendingPong));
             pendingPong = null;
             metrics.pongsSent.increment();
-            return pong;
+            return true;
         }
-        Buffer frame = control.poll();
-        if (frame != null) {
+        Buffer controlFrame = control.poll();
+        if (controlFrame != null) {
             controlSize.decrementAndGet();
-            return frame;
+            connection.write(controlFrame);
+            return true;
         }
-        frame = discoPackets.poll();
-        if (frame == null) {
-            frame = packets.poll();
+        ByteBuf packet = discoPackets.poll();
+        if (packet == null) {
+            packet = packets.poll();
         }
-        if (frame != null) {
-            metrics.packetsSent.increment();
-            metrics.bytesSent.add(packetLength(frame));
+        if (packet == null) {
+            return false;
         }
-        return frame;
+        metrics.packetsSent.increment();
+        metrics.bytesSent.add(packetLength(packet));
+        connection.write(packet);
+        return true;
     }
 
     private boolean hasQueuedFrames() {
@@ -552,20 +578,25 @@ final class ClientSession {
     private void dropQueued() {
         if (held != null) {
             metrics.dropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
+            held.frame().release();
             held = null;
         }
-        Buffer frame;
-        while ((frame = discoPackets.poll()) != null) {
-            metrics.dropped(DropReason.GONE_DISCONNECTED, true, packetLength(frame));
-        }
-        while ((frame = packets.poll()) != null) {
-            metrics.dropped(DropReason.GONE_DISCONNECTED, false, packetLength(frame));
-        }
+        dropAll(discoPackets, true);
+        dropAll(packets, false);
         control.clear();
     }
 
+    /** Empties a closed session's queue. Any thread: each frame is taken by exactly one poll. */
+    private void dropAll(ArrayBlockingQueue<ByteBuf> queue, boolean disco) {
+        ByteBuf frame;
+        while ((frame = queue.poll()) != null) {
+            metrics.dropped(DropReason.GONE_DISCONNECTED, disco, packetLength(frame));
+            frame.release();
+        }
+    }
+
     /** Packet bytes in a RecvPacket frame: total minus header and source key. */
-    private static int packetLength(Buffer recvPacketFrame) {
-        return recvPacketFrame.length() - DerpLimits.FRAME_HEADER_LEN - DerpLimits.KEY_LEN;
+    private static int packetLength(ByteBuf recvPacketFrame) {
+        return recvPacketFrame.readableBytes() - DerpLimits.FRAME_HEADER_LEN - DerpLimits.KEY_LEN;
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.derp.server;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +27,9 @@ public interface DerpConnection {
 
     /** Queues bytes for writing without flushing. */
     void write(Buffer bytes);
+
+    /** Like {@link #write(Buffer)}, taking ownership of a reference-counted buffer: it is released once written or failed. */
+    void write(ByteBuf frame);
 
     void flush();
 

@@ -4,6 +4,8 @@ import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.PeerGoneReason;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
@@ -28,16 +30,24 @@ public final class DerpServer {
     private final NodePrivateKey privateKey;
     private final DerpServerOptions options;
     private final DerpMetrics metrics;
+    private final ByteBufAllocator packetAllocator;
     private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
     private volatile boolean draining;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
+        this(vertx, privateKey, options, metrics, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** With the allocator for relayed packet frames; tests pass one that counts what is still allocated. */
+    public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics,
+                      ByteBufAllocator packetAllocator) {
         this.vertx = vertx;
         this.privateKey = privateKey;
         this.options = options;
         this.metrics = metrics;
+        this.packetAllocator = packetAllocator;
     }
 
     /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */
@@ -69,6 +79,10 @@ public final class DerpServer {
 
     Vertx vertx() {
         return vertx;
+    }
+
+    ByteBufAllocator packetAllocator() {
+        return packetAllocator;
     }
 
     /** Constant-time comparison with the configured mesh key; false when none is configured. */

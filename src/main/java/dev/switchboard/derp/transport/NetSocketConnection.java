@@ -63,6 +63,11 @@ public final class NetSocketConnection implements DerpConnection {
     }
 
     @Override
+    public void write(ByteBuf frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+
+    @Override
     public void flush() {
         channel.flush();
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.derp.transport;
 
 import dev.switchboard.derp.server.DerpConnection;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.NetUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -55,6 +56,15 @@ public final class WebSocketConnection implements DerpConnection {
     @Override
     public void write(Buffer bytes) {
         pending.appendBuffer(bytes);
+    }
+
+    @Override
+    public void write(ByteBuf frame) {
+        try {
+            pending.appendBuffer(Buffer.buffer(frame));
+        } finally {
+            frame.release();
+        }
     }
 
     @Override
