@@ -24,6 +24,8 @@ public final class FrameReader {
     private Buffer chunk = EMPTY;
     private int chunkPosition;
     private long skipRemaining;
+    /** Size of the frame the chunk ended in the middle of (its header already checked), so the carry fits it. */
+    private int truncatedFrameBytes;
 
     public FrameReader(FrameLimits limits) {
         this.limits = limits;
@@ -68,6 +70,7 @@ public final class FrameReader {
             }
             int total = DerpLimits.FRAME_HEADER_LEN + (int) length;
             if (fromCarry ? !carryAtLeast(total) : source.length() - position < total) {
+                truncatedFrameBytes = total;
                 return null;
             }
             advance(fromCarry, total);
@@ -83,13 +86,14 @@ public final class FrameReader {
         int leftover = chunk.length() - chunkPosition;
         if (leftover > 0) {
             int carried = carry.length() - carryPosition;
-            carry = Buffer.buffer(carried + leftover)
+            carry = Buffer.buffer(Math.max(carried + leftover, truncatedFrameBytes))
                     .appendBuffer(carry, carryPosition, carried)
                     .appendBuffer(chunk, chunkPosition, leftover);
             carryPosition = 0;
         }
         chunk = EMPTY;
         chunkPosition = 0;
+        truncatedFrameBytes = 0;
     }
 
     /** Bytes received but not yet returned as frames; bounded by one read chunk plus one frame. */
