@@ -22,13 +22,18 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
-/** Frame decoding (a TCP read of 64 SendPacket frames) and RecvPacket encoding, per packet. */
+/**
+ * Frame decoding, per packet: 64 SendPacket frames in one TCP read, or the same stream in 16 KiB reads whose
+ * boundaries cut frames (the relay's case under load); and RecvPacket encoding.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FrameCodecBenchmark {
     private static final int FRAMES = 64;
+    private static final int READ_SIZE = 16 * 1024;
     private Buffer read;
+    private Buffer[] reads;
     private Buffer sendPayload;
     private NodeKey source;
 
@@ -42,6 +47,10 @@ public class FrameCodecBenchmark {
             read.appendBuffer(Frames.sendPacket(destination, packet));
         }
         sendPayload = Frames.sendPacket(destination, packet).getBuffer(5, 5 + 32 + 1200);
+        reads = new Buffer[(read.length() + READ_SIZE - 1) / READ_SIZE];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = read.getBuffer(i * READ_SIZE, Math.min(read.length(), (i + 1) * READ_SIZE));
+        }
     }
 
     @Benchmark
@@ -56,6 +65,20 @@ public class FrameCodecBenchmark {
     }
 
     /** Build and release, as the relay's writer does once the frame is written: the pooled allocator's round trip. */
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public void decodeSplitReads(Blackhole sink) throws DerpProtocolException {
+        FrameReader reader = new FrameReader(FrameLimits.SERVER);
+        for (Buffer chunk : reads) {
+            reader.append(chunk);
+            Frame frame;
+            while ((frame = reader.poll()) != null) {
+                sink.consume(frame);
+            }
+            reader.detach();
+        }
+    }
+
     @Benchmark
     public int encodeRecvPacket() {
         ByteBuf frame = Frames.recvPacket(PooledByteBufAllocator.DEFAULT, source, sendPayload, 32,
