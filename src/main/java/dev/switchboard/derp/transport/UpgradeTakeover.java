@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -27,6 +28,9 @@ import java.util.List;
  * it earlier would route them through Vert.x's {@code h2c} handler, which drops them until it removes itself
  * after the request.
  *
+ * <p>The HTTP idle timeout goes too: DERP keepalives count as activity, so it would never fire, yet it costs a
+ * promise and a listener on every write. Write timeouts and keepalives cover a dead peer.
+ *
  * <p>The one place that touches Vert.x internals (pipeline names {@code handler}, {@code httpDecoder},
  * {@code httpEncoder}, as {@code Http1xServerConnection.netSocket} uses them); the fast-start tests guard it.
  */
@@ -39,7 +43,7 @@ final class UpgradeTakeover {
         ConnectionBase http = (ConnectionBase) request.connection();
         ChannelPipeline pipeline = http.channelHandlerContext().pipeline();
         for (Class<? extends ChannelHandler> optional :
-                List.of(WebSocketServerExtensionHandler.class, HttpContentCompressor.class)) {
+                List.of(WebSocketServerExtensionHandler.class, HttpContentCompressor.class, IdleStateHandler.class)) {
             if (pipeline.get(optional) != null) {
                 pipeline.remove(optional);
             }
