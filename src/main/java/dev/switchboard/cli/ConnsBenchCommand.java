@@ -34,22 +34,43 @@ public class ConnsBenchCommand implements Callable<Integer> {
     @Option(names = "--pid", description = "Server PID: report its RSS growth per connection")
     Long pid;
 
+    @Option(names = "--collect", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Before each RSS reading, have the server JVM collect garbage (jcmd GC.run), so handshake "
+                    + "garbage not yet collected is not counted (default ${DEFAULT-VALUE})")
+    boolean collect;
+
+    /** Whether every RSS reading so far followed a full collection. */
+    private boolean collected = true;
+
     @Override
     public Integer call() throws Exception {
-        OptionalLong before = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
+        OptionalLong before = residentBytes();
         DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, url, count, batch);
         Thread.sleep(hold * 1000L);
-        OptionalLong after = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
+        OptionalLong rawAfter = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
+        OptionalLong after = residentBytes();
         double perConnection = before.isPresent() && after.isPresent()
                 ? (after.getAsLong() - before.getAsLong()) / (double) result.opened() : -1;
         System.out.printf(Locale.ROOT, "conns: %d idle connections open in %.2f s%s%n", result.opened(),
                 result.connectTime().toNanos() / 1e9,
-                perConnection >= 0 ? String.format(Locale.ROOT, ", server RSS +%.1f kB per connection", perConnection / 1000) : "");
-        System.out.printf(Locale.ROOT, "{\"bench\":\"conns\",\"opened\":%d,\"connect_seconds\":%.3f,\"rss_bytes_per_connection\":%.0f}%n",
-                result.opened(), result.connectTime().toNanos() / 1e9, perConnection);
+                perConnection >= 0 ? String.format(Locale.ROOT, ", server RSS +%.1f kB per connection (%s)",
+                        perConnection / 1000, collected ? "after a full GC" : "as found") : "");
+        System.out.printf(Locale.ROOT, "{\"bench\":\"conns\",\"opened\":%d,\"connect_seconds\":%.3f,"
+                        + "\"rss_bytes_per_connection\":%.0f,\"collected\":%b,\"rss_before\":%d,\"rss_after_uncollected\":%d}%n",
+                result.opened(), result.connectTime().toNanos() / 1e9, perConnection, collected,
+                before.orElse(-1), rawAfter.orElse(-1));
         for (var client : result.clients()) {
             client.close();
         }
         return 0;
+    }
+
+    /** The server's RSS, after a full collection when asked and possible. */
+    private OptionalLong residentBytes() throws InterruptedException {
+        if (pid == null) {
+            return OptionalLong.empty();
+        }
+        collected &= collect && ProcessMemory.collectGarbage(pid);
+        return ProcessMemory.residentBytes(pid);
     }
 }
