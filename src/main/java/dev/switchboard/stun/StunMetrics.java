@@ -1,20 +1,22 @@
 package dev.switchboard.stun;
 
-import io.micrometer.core.instrument.Counter;
+import dev.switchboard.ops.HotPathCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * STUN counters, as derper's {@code stun} set: requests by disposition and answered requests by address family.
  * Prometheus: {@code switchboard_stun_requests_total{disposition}}, {@code switchboard_stun_responses_total{family}}.
+ * Bumped for every datagram, so they are {@link HotPathCounter}s.
  */
 public final class StunMetrics {
-    private final Map<StunCodec.Disposition, Counter> byDisposition = new EnumMap<>(StunCodec.Disposition.class);
-    private final Counter writeErrors;
-    private final Counter ipv4;
-    private final Counter ipv6;
+    private final Map<StunCodec.Disposition, LongAdder> byDisposition = new EnumMap<>(StunCodec.Disposition.class);
+    private final LongAdder writeErrors;
+    private final LongAdder ipv4;
+    private final LongAdder ipv6;
 
     public StunMetrics(MeterRegistry registry) {
         for (StunCodec.Disposition disposition : StunCodec.Disposition.values()) {
@@ -25,14 +27,14 @@ public final class StunMetrics {
         ipv6 = family(registry, "ipv6");
     }
 
-    private static Counter requests(MeterRegistry registry, String disposition) {
-        return Counter.builder("switchboard.stun.requests").tag("disposition", disposition)
-                .description("STUN datagrams received, by what became of them").register(registry);
+    private static LongAdder requests(MeterRegistry registry, String disposition) {
+        return HotPathCounter.register(registry, "switchboard.stun.requests", null,
+                "STUN datagrams received, by what became of them", "disposition", disposition);
     }
 
-    private static Counter family(MeterRegistry registry, String family) {
-        return Counter.builder("switchboard.stun.responses").tag("family", family)
-                .description("STUN Binding responses sent, by the client's address family").register(registry);
+    private static LongAdder family(MeterRegistry registry, String family) {
+        return HotPathCounter.register(registry, "switchboard.stun.responses", null,
+                "STUN Binding responses sent, by the client's address family", "family", family);
     }
 
     void received(StunCodec.Disposition disposition) {
@@ -48,14 +50,14 @@ public final class StunMetrics {
     }
 
     public double count(StunCodec.Disposition disposition) {
-        return byDisposition.get(disposition).count();
+        return byDisposition.get(disposition).sum();
     }
 
     public double writeErrors() {
-        return writeErrors.count();
+        return writeErrors.sum();
     }
 
     public double answered(String family) {
-        return (family.equals("ipv4") ? ipv4 : ipv6).count();
+        return (family.equals("ipv4") ? ipv4 : ipv6).sum();
     }
 }

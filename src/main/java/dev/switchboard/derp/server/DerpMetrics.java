@@ -1,8 +1,8 @@
 package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.PeerGoneReason;
+import dev.switchboard.ops.HotPathCounter;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -15,9 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The relay's Micrometer meters, named after derper's expvars under {@code switchboard.derp.*} (Prometheus:
  * {@code switchboard_derp_*_total}). All counters exist from the start, so dashboards see zeros, not gaps.
- *
- * <p>The counters bumped for every packet are {@link LongAdder}s that Micrometer reads when scraped: an increment of
- * a registered {@link Counter} goes through Quarkus's composite registry, which allocates an iterator each time.
+ * The counters bumped for every packet are {@link HotPathCounter}s.
  */
 public final class DerpMetrics {
     private final MeterRegistry registry;
@@ -53,13 +51,16 @@ public final class DerpMetrics {
         this.registry = registry;
         accepts = counter("switchboard.derp.accepts", "DERP connections accepted (all transports)");
         webSocketAccepts = counter("switchboard.derp.websocket.accepts", "DERP connections accepted over WebSocket");
-        bytesReceived = packetCounter("switchboard.derp.received", "bytes", "Packet bytes received from clients");
-        bytesSent = packetCounter("switchboard.derp.sent", "bytes", "Packet bytes delivered to clients");
-        packetsReceivedDisco = packetCounter("switchboard.derp.packets.received", null, "Packets received from clients",
-                "kind", "disco");
-        packetsReceivedOther = packetCounter("switchboard.derp.packets.received", null, "Packets received from clients",
-                "kind", "other");
-        packetsSent = packetCounter("switchboard.derp.packets.sent", null, "Packets delivered to clients");
+        bytesReceived = HotPathCounter.register(registry, "switchboard.derp.received", "bytes",
+                "Packet bytes received from clients");
+        bytesSent = HotPathCounter.register(registry, "switchboard.derp.sent", "bytes",
+                "Packet bytes delivered to clients");
+        packetsReceivedDisco = HotPathCounter.register(registry, "switchboard.derp.packets.received", null,
+                "Packets received from clients", "kind", "disco");
+        packetsReceivedOther = HotPathCounter.register(registry, "switchboard.derp.packets.received", null,
+                "Packets received from clients", "kind", "other");
+        packetsSent = HotPathCounter.register(registry, "switchboard.derp.packets.sent", null,
+                "Packets delivered to clients");
         packetsForwardedIn = counter("switchboard.derp.packets.forwarded.in", "ForwardPacket frames from mesh peers");
         pingsReceived = counter("switchboard.derp.pings.received", "Ping frames received");
         pongsSent = counter("switchboard.derp.pongs.sent", "Pong frames sent");
@@ -133,13 +134,6 @@ public final class DerpMetrics {
 
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
-    }
-
-    private LongAdder packetCounter(String name, String baseUnit, String description, String... tags) {
-        LongAdder adder = new LongAdder();
-        FunctionCounter.builder(name, adder, LongAdder::sum).baseUnit(baseUnit).description(description).tags(tags)
-                .register(registry);
-        return adder;
     }
 
     private Counter drop(DropReason reason, String kind, boolean bytes) {
