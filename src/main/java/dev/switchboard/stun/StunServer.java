@@ -1,26 +1,31 @@
 package dev.switchboard.stun;
 
 import dev.switchboard.config.HostPort;
-import io.netty.util.NetUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.SocketAddress;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The UDP STUN responder (tailscale/tailscale net/stunserver): one datagram socket per listen address, each on its
- * event loop. Valid Binding requests get a Binding success with the sender's address; everything else is dropped
- * without a word and counted. A response is at most {@link StunCodec#MAX_RESPONSE_LEN} bytes.
+ * own event loop. Valid Binding requests get a Binding success with the sender's address; everything else is
+ * dropped without a word and counted. A response is at most {@link StunCodec#MAX_RESPONSE_LEN} bytes.
+ *
+ * <p>Works on {@link BatchedDatagramChannels} rather than Vert.x's {@code DatagramSocket}, which turns every sender
+ * address into a string and resolves it back, and flushes every response by itself. Here the answers to one read
+ * burst leave in one flush. When the socket's send buffer is full, answers are dropped and counted as write errors
+ * instead of queuing without bound.
  */
 public final class StunServer {
     private static final Logger LOG = Logger.getLogger(StunServer.class);
@@ -28,7 +33,7 @@ public final class StunServer {
     private final Vertx vertx;
     private final List<HostPort> addresses;
     private final StunMetrics metrics;
-    private final List<DatagramSocket> sockets = new CopyOnWriteArrayList<>();
+    private final List<DatagramChannel> channels = new CopyOnWriteArrayList<>();
 
     public StunServer(Vertx vertx, List<HostPort> addresses, StunMetrics metrics) {
         this.vertx = vertx;
@@ -48,16 +53,15 @@ public final class StunServer {
     private Future<Void> bind(HostPort address) {
         // An empty host means every interface: one dual-stack socket on [::] also receives IPv4.
         String host = address.host().isEmpty() ? "::" : address.host();
-        boolean ipv6 = host.contains(":");
-        // No setReceiveBufferSize: Vert.x also sizes every datagram read buffer with it (4 MiB reads: 9x slower).
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(ipv6));
-        socket.handler(packet -> handle(socket, packet));
-        return socket.listen(address.port(), host).<Void>map(s -> {
-            sockets.add(socket);
-            LOG.infof("STUN responder listening on udp %s", s.localAddress());
-            return null;
-        }).recover(e -> Future.failedFuture(new IllegalStateException(
-                "cannot bind STUN responder to udp " + describe(address) + ": " + e.getMessage(), e)));
+        InternetProtocolFamily family = host.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
+        return BatchedDatagramChannels.open(vertx, family, new Responder())
+                .compose(channel -> BatchedDatagramChannels.bind(channel, new InetSocketAddress(host, address.port())))
+                .<Void>map(channel -> {
+                    channels.add(channel);
+                    LOG.infof("STUN responder listening on udp %s", channel.localAddress());
+                    return null;
+                }).recover(e -> Future.failedFuture(new IllegalStateException(
+                        "cannot bind STUN responder to udp " + describe(address) + ": " + e.getMessage(), e)));
     }
 
     private static String describe(HostPort address) {
@@ -66,45 +70,64 @@ public final class StunServer {
         return host + ":" + address.port();
     }
 
-    private void handle(DatagramSocket socket, DatagramPacket packet) {
-        StunCodec.Validation validation = StunCodec.validate(packet.data());
-        metrics.received(validation.disposition());
-        if (validation.request() == null) {
-            LOG.tracef("stun: dropped datagram from %s: %s", packet.sender(), validation.reason());
-            return;
-        }
-        SocketAddress sender = packet.sender();
-        InetAddress address = literal(sender.hostAddress());
-        if (address == null) {
-            metrics.writeError();
-            return;
-        }
-        StunCodec.BindingRequest request = validation.request();
-        // Tailscale's request gets derper's exact response; others get a FINGERPRINT if they sent one.
-        Buffer response = StunCodec.response(request.transactionId(), address, sender.port(),
-                request.fingerprint() && !request.tailscale());
-        metrics.answered(StunCodec.isIpv4(address));
-        socket.send(response, sender.port(), sender.hostAddress()).onFailure(e -> metrics.writeError());
-    }
-
-    private static InetAddress literal(String host) {
-        byte[] raw = host == null ? null : NetUtil.createByteArrayFromIpAddressString(host);
-        try {
-            return raw == null ? null : InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     /** The bound local addresses, in configuration order (ports resolved when 0 was asked for). */
     public List<InetSocketAddress> localAddresses() {
-        return sockets.stream().map(s -> new InetSocketAddress(literal(s.localAddress().hostAddress()),
-                s.localAddress().port())).toList();
+        return channels.stream().map(channel -> (InetSocketAddress) channel.localAddress()).toList();
     }
 
     public Future<Void> stop() {
-        List<Future<Void>> closing = sockets.stream().map(DatagramSocket::close).toList();
-        sockets.clear();
+        List<Future<Void>> closing = channels.stream().map(channel -> {
+            Promise<Void> closed = Promise.promise();
+            channel.close().addListener(result -> BatchedDatagramChannels.complete(result, closed, null));
+            return closed.future();
+        }).toList();
+        channels.clear();
         return Future.all(closing).mapEmpty();
+    }
+
+    /** Answers each datagram of a read burst, then flushes the answers together. */
+    private final class Responder extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            try {
+                if (message instanceof DatagramPacket packet) {
+                    answer(ctx, packet);
+                }
+            } finally {
+                ReferenceCountUtil.release(message);
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
+            StunCodec.Validation validation = StunCodec.validate(Buffer.buffer(packet.content().slice()));
+            metrics.received(validation.disposition());
+            InetSocketAddress sender = packet.sender();
+            if (validation.request() == null) {
+                LOG.tracef("stun: dropped datagram from %s: %s", sender, validation.reason());
+                return;
+            }
+            if (!ctx.channel().isWritable()) {
+                metrics.writeError();
+                return;
+            }
+            StunCodec.BindingRequest request = validation.request();
+            // Tailscale's request gets derper's exact response; others get a FINGERPRINT if they sent one.
+            Buffer response = StunCodec.response(request.transactionId(), sender.getAddress(), sender.getPort(),
+                    request.fingerprint() && !request.tailscale());
+            metrics.answered(StunCodec.isIpv4(sender.getAddress()));
+            // A failed send surfaces in exceptionCaught: no promise per datagram.
+            ctx.write(new DatagramPacket(response.getByteBuf(), sender), ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            metrics.writeError();
+            LOG.debugf("stun: %s", cause.toString());
+        }
     }
 }
