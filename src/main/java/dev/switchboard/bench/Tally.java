@@ -15,8 +15,8 @@ final class Tally {
     private final long fromNanos;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    /** One-way delays in arrival order; the first {@code received} slots (up to the capacity) are filled. */
     private final AtomicLongArray samples = new AtomicLongArray(MAX_SAMPLES);
-    private final AtomicLong sampleCount = new AtomicLong();
 
     Tally(long fromNanos) {
         this.fromNanos = fromNanos;
@@ -36,8 +36,7 @@ final class Tally {
         if (sentNanos < fromNanos) {
             return;
         }
-        received.incrementAndGet();
-        long index = sampleCount.getAndIncrement();
+        long index = received.getAndIncrement();
         if (index < MAX_SAMPLES) {
             samples.set((int) index, nowNanos - sentNanos);
         }
@@ -52,7 +51,7 @@ final class Tally {
     }
 
     LatencyStats latency() {
-        long[] collected = new long[(int) Math.min(sampleCount.get(), MAX_SAMPLES)];
+        long[] collected = new long[(int) Math.min(received.get(), MAX_SAMPLES)];
         for (int i = 0; i < collected.length; i++) {
             collected[i] = samples.get(i);
         }
