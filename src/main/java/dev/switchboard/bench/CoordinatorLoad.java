@@ -125,6 +125,4 @@ public final class CoordinatorLoad {
             throw new IllegalStateException(e);
         }
     }
-
-
 }

@@ -33,5 +33,4 @@ public final class ServerKeyFile {
             throw new IllegalStateException("DERP server key file " + path + ": " + e.getMessage(), e);
         }
     }
-
 }

@@ -59,7 +59,7 @@ public final class NetSocketConnection implements DerpConnection {
 
     @Override
     public void write(Buffer bytes) {
-        channel.write(bytes.getByteBuf(), channel.voidPromise());
+        write(bytes.getByteBuf());
     }
 
     @Override
