@@ -2,6 +2,7 @@ package dev.switchboard.derpmap;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.switchboard.api.WebSocketPings;
 import dev.switchboard.config.SwitchboardConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.http.HttpHeaders;
@@ -19,8 +20,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DerpMapRoutes {
     private static final Logger LOG = Logger.getLogger(DerpMapRoutes.class);
-    /** Keeps a quiet stream alive through the HTTP idle timeout and proxies. */
-    private static final long PING_INTERVAL_MILLIS = 15_000;
 
     private final DerpMapService maps;
     private final SwitchboardConfig config;
@@ -57,8 +56,7 @@ public class DerpMapRoutes {
     private void stream(RoutingContext rc) {
         rc.request().toWebSocket().onSuccess((ServerWebSocket ws) -> {
             ws.writeTextMessage(DerpMapJson.write(maps.current()));
-            var vertx = io.vertx.core.Vertx.currentContext().owner();
-            long pings = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> ws.writePing(io.vertx.core.buffer.Buffer.buffer("map")));
+            Runnable stopPings = WebSocketPings.start(ws, "map");
             Runnable unsubscribe = maps.subscribe(map -> {
                 if (ws.writeQueueFull()) {
                     // A reader this far behind gets closed rather than buffered; it reconnects for the latest map.
@@ -68,7 +66,7 @@ public class DerpMapRoutes {
                 }
             });
             ws.closeHandler(v -> {
-                vertx.cancelTimer(pings);
+                stopPings.run();
                 unsubscribe.run();
             });
         }).onFailure(e -> LOG.debugf("derp-map stream upgrade failed: %s", e.getMessage()));

@@ -2,6 +2,7 @@ package dev.switchboard.coordinator.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.api.ApiError;
+import dev.switchboard.api.WebSocketPings;
 import dev.switchboard.auth.AuthenticationException;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;
@@ -39,8 +40,6 @@ public class CoordinateRoutes {
     /** Largest CoordinateRequest accepted; a node with many endpoints is a few KiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     public static final String PEER_ID_HEADER = "Switchboard-Peer-Id";
-    /** Coder pings coordinate WebSockets this often; quiet streams must outlive the HTTP idle timeout. */
-    static final long PING_INTERVAL_MILLIS = 15_000;
 
     private enum Endpoint { AGENT, BOUND_CLIENT, USER_CLIENT }
 
@@ -140,12 +139,11 @@ public class CoordinateRoutes {
                 return;
             }
             owners.put(peerId, principal.subject());
-            Vertx vertx = Vertx.currentContext().owner();
-            long pings = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> ws.writePing(Buffer.buffer("coordinate")));
+            Runnable stopPings = WebSocketPings.start(ws, "coordinate");
             ws.binaryMessageHandler(message -> onRequest(peer, stream, message));
             ws.textMessageHandler(text -> stream.close("coordinate requests are binary protobuf messages"));
             ws.closeHandler(v -> {
-                vertx.cancelTimer(pings);
+                stopPings.run();
                 coordinators.coordinator().lost(peer);
                 owners.remove(peerId, principal.subject());
             });
