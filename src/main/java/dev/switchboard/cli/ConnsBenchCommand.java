@@ -5,9 +5,9 @@ import dev.switchboard.bench.ProcessMemory;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -19,8 +19,8 @@ public class ConnsBenchCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000/derp", description = "Relay URL (default ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    RelayUrlOption relay;
 
     @Option(names = "--n", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE})")
     int count;
@@ -45,7 +45,7 @@ public class ConnsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionalLong before = residentBytes();
-        DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, url, count, batch);
+        DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, relay.url, count, batch);
         Thread.sleep(hold * 1000L);
         OptionalLong rawAfter = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
         OptionalLong after = residentBytes();

@@ -5,9 +5,9 @@ import dev.switchboard.bench.DerpSink;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,8 +19,8 @@ public class DerpBenchCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000/derp", description = "Relay URL (default ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    RelayUrlOption relay;
 
     @Option(names = "--pairs", defaultValue = "4", description = "Sender/receiver pairs (default ${DEFAULT-VALUE})")
     int pairs;
@@ -45,7 +45,7 @@ public class DerpBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DerpLoad.Plan plan = new DerpLoad.Plan(url, webSocket, pairs, size, Duration.ofSeconds(warmup),
+        DerpLoad.Plan plan = new DerpLoad.Plan(relay.url, webSocket, pairs, size, Duration.ofSeconds(warmup),
                 Duration.ofSeconds(seconds), pps);
         DerpLoad.Result result;
         if (sink) {

@@ -5,9 +5,9 @@ import dev.switchboard.bench.LatencyStats;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.util.concurrent.Callable;
 
 /** {@code switchboard bench derp-latency}: idle round trips through the relay, one packet in flight. */
@@ -17,8 +17,8 @@ public class DerpLatencyBenchCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:3000/derp", description = "Relay URL (default ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    RelayUrlOption relay;
 
     @Option(names = "--count", defaultValue = "10000", description = "Round trips timed (default ${DEFAULT-VALUE})")
     int count;
@@ -31,7 +31,7 @@ public class DerpLatencyBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LatencyStats stats = DerpLatency.run(vertx, url, webSocket, count, size, 2000);
+        LatencyStats stats = DerpLatency.run(vertx, relay.url, webSocket, count, size, 2000);
         System.out.println("derp round trip, " + size + " B: " + stats.human());
         System.out.println("{\"bench\":\"derp-latency\",\"size\":" + size + "," + stats.json() + "}");
         return 0;
