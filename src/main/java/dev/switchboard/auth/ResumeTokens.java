@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Tailnet resume tokens (coordinator-protocol.md §8): HS256 JWTs bound to a peer ID, valid 24 h, to be refreshed at
+ * Tailnet resume tokens (Coder's `tailnet/resume.go`): HS256 JWTs bound to a peer ID, valid 24 h, to be refreshed at
  * half-life. A client that reconnects with one keeps its peer ID, so its tunnel peers see an overwrite, not churn.
  * The HMAC key lives in the data directory (0600).
  */

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the {@code switchboard} binary. Only {@code server} opens listeners: every other command runs with
- * the HTTP listener off, so client tools work beside a running server (platform-notes.md, picocli section).
+ * the HTTP listener off, so client tools work beside a running server (quarkus-picocli runs the command after start-up, listeners included).
  */
 @QuarkusMain
 public class SwitchboardMain implements QuarkusApplication {

@@ -2,7 +2,7 @@ package dev.switchboard.coordinator;
 
 import dev.switchboard.coordinator.proto.CoordinateRequest;
 
-/** What one peer may ask for (coordinator-protocol.md §6.4). Checked for the whole request before any effect. */
+/** What one peer may ask for (Coder's `tailnet/tunnel.go`, the CoordinateeAuth implementations). Checked for the whole request before any effect. */
 public interface Authorization {
     /**
      * @throws CoordinationException whose message is the detail after {@code authorization: }

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-/** The four policies of coordinator-protocol.md §6.4, with Coder's error texts. */
+/** The four CoordinateeAuth policies of Coder's `tailnet/tunnel.go`, with Coder's error texts. */
 public final class Authorizations {
     private Authorizations() {
     }

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The single-node tailnet v2 coordinator (coordinator-protocol.md §6, after coder/coder tailnet/coordinator.go):
+ * The single-node tailnet v2 coordinator (after coder/coder tailnet/coordinator.go):
  * peers publish their node, tunnels decide who receives whose node. Every method runs under one lock; responses are
  * queued into each peer's bounded stream, and a peer whose stream is full is evicted ({@code failed update}).
  */

@@ -5,7 +5,7 @@ import io.netty.util.NetUtil;
 import java.util.Arrays;
 import java.util.UUID;
 
-/** Tailnet addressing (coordinator-protocol.md §5): agent addresses derive from the agent UUID. */
+/** Tailnet addressing (Coder's `tailnet/conn.go`, IPFromUUID): agent addresses derive from the agent UUID. */
 public final class TailnetAddresses {
     /** Tailscale's service prefix fd7a:115c:a1e0::/48. */
     static final byte[] TAILSCALE_PREFIX = NetUtil.createByteArrayFromIpAddressString("fd7a:115c:a1e0::");

@@ -24,7 +24,7 @@ public interface FrameLimits {
             ? new Range(DerpLimits.MIN_CLIENT_INFO_LEN, DerpLimits.MAX_CLIENT_INFO_LEN)
             : REJECT;
 
-    /** What a DERP server accepts from a handshaken client (derp-protocol.md §3). */
+    /** What a DERP server accepts from a handshaken client (Tailscale's `derp/derp_server.go`). */
     FrameLimits SERVER = type -> {
         if (type == null) {
             return SKIP;

@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.Arrays;
 
-/** Opens the sealed halves of the DERP handshake (derp-protocol.md §4). Pure functions. */
+/** Opens the sealed halves of the DERP handshake (Tailscale's `derp/derp_server.go` recvClientKey, `derp/derp_client.go` recvServerKey). Pure functions. */
 public final class Handshake {
     private Handshake() {
     }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Builds the served DERP map the way Coder does (derp-map.md §3): the embedded region, one STUN-only region per
+ * Builds the served DERP map the way Coder does (Coder's `tailnet/derpmap.go` NewDERPMap): the embedded region, one STUN-only region per
  * STUN address, the external map merged in, CODER_BLOCK_DIRECT applied, then validated. Pure.
  */
 public final class DerpMapBuilder {

@@ -14,7 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * How clients get the map (derp-map.md §5): {@code GET /api/v2/derp-map} (JSON), {@code /api/v2/derp-map/stream}
+ * How clients get the map (Coder's `coderd/workspaceagents.go` derpMapUpdates): {@code GET /api/v2/derp-map} (JSON), {@code /api/v2/derp-map/stream}
  * (WebSocket: the map now, then every change) and {@code GET /api/v2/workspaceagents/connection}.
  */
 @ApplicationScoped

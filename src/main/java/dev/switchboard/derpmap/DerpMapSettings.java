@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Inputs of Coder's map construction (derp-map.md §3), already parsed from {@code CODER_*} settings.
+ * Inputs of Coder's map construction (Coder's `tailnet/derpmap.go` NewDERPMap), already parsed from {@code CODER_*} settings.
  *
  * @param accessUrl          CODER_ACCESS_URL: host and port of the embedded node
  * @param serverEnabled      CODER_DERP_SERVER_ENABLE

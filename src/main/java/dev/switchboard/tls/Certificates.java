@@ -46,7 +46,7 @@ public final class Certificates {
     }
 
     /**
-     * derper's meta certificate (derp-protocol.md §9.3): self-signed Ed25519, serial 2 (the protocol version),
+     * derper's meta certificate (Tailscale's `derp/derp_server.go` MetaCert): self-signed Ed25519, serial 2 (the protocol version),
      * CN {@code derpkey<64 hex>}, valid ±30 days. Appended to the chain, it lets TLS 1.3 clients learn the server key
      * during the handshake and use fast start.
      */

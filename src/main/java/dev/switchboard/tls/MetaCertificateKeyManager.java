@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 
 /**
- * Serves every certificate chain with derper's meta certificate appended (derp-protocol.md §9.3). Done here rather
+ * Serves every certificate chain with derper's meta certificate appended (Tailscale's `derp/derp_server.go` MetaCert, `derp/derphttp/derphttp_client.go`). Done here rather
  * than in the PEM file because Java key stores refuse a chain whose last certificate did not sign the one before.
  */
 public final class MetaCertificateKeyManager extends X509ExtendedKeyManager {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Coordinator semantics (coordinator-protocol.md §6) with in-memory streams. */
+/** Coordinator semantics (Coder's `tailnet/coordinator.go`) with in-memory streams. */
 class CoordinatorTest {
     private final Coordinator coordinator = new Coordinator(Clock.systemUTC());
     private final UUID agentId = UUID.fromString("3f1e6f1a-2b3c-4d5e-8f90-0123456789ab");

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Coder's construction rules (derp-map.md §3) and Tailscale's JSON shape (§1, §4). */
+/** Coder's construction rules (Coder's `tailnet/derpmap.go`) and Tailscale's JSON shape (§1, §4). */
 class DerpMapBuilderTest {
     private static final URI HTTPS = URI.create("https://coder.example.com");
 

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vectors of stun.md §6 plus the validation rules of our responder. */
+/** The responses recorded in Tailscale's `net/stun/stun_test.go` plus the validation rules of our responder. */
 class StunCodecTest {
     private static final byte[] TX_1_TO_12 = HexFormat.of().parseHex("0102030405060708090a0b0c");
 

@@ -42,7 +42,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DERP over HTTPS with the generated development certificate and derper's meta certificate (derp-protocol.md §9.3). */
+/** DERP over HTTPS with the generated development certificate and derper's meta certificate (Tailscale's `derp/derp_server.go` MetaCert). */
 @QuarkusTest
 @TestProfile(TlsRelayTest.TlsEnabled.class)
 class TlsRelayTest {

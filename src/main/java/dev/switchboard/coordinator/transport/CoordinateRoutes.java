@@ -31,7 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The coordination endpoints (coordinator-protocol.md §1, §3): one WebSocket per peer, each binary message one
+ * The coordination endpoints (Coder's `coderd/workspaceagents.go` and `tailnet/service.go`): one WebSocket per peer, each binary message one
  * serialized CoordinateRequest (in) or CoordinateResponse (out). Errors before the upgrade are Coder's JSON bodies.
  */
 @ApplicationScoped

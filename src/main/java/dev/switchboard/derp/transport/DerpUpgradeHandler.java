@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * {@code GET /derp} (derp-protocol.md §9.1–9.2): {@code Upgrade: DERP} (fast start with {@code Derp-Fast-Start: 1})
+ * {@code GET /derp} (Tailscale's `derp/derphttp/derphttp_server.go` and `cmd/derper/websocket.go`): {@code Upgrade: DERP} (fast start with {@code Derp-Fast-Start: 1})
  * or {@code Upgrade: websocket} offering subprotocol {@code derp}; anything else gets 426. Every transport ends in
  * {@link DerpServer#accept}.
  */

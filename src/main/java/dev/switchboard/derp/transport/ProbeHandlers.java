@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.regex.Pattern;
 
-/** The relay's small HTTP endpoints: latency probes and the captive-portal check (derp-protocol.md §9.4–9.5). */
+/** The relay's small HTTP endpoints: latency probes and the captive-portal check (Tailscale's `cmd/derper/derper.go`: probeHandler, serveNoContent). */
 public final class ProbeHandlers {
     private static final Pattern CHALLENGE = Pattern.compile("[a-zA-Z0-9._:-]{0,64}");
 

@@ -22,7 +22,7 @@ import java.util.List;
  *
  * <p>Why not {@code HttpServerRequest.toNetSocket()}: it removes the HTTP codec in a later event-loop task, and in
  * between Netty's decoder parses the bytes after the head as a second request, so they are lost
- * (platform-notes.md). Here the connection handler is replaced at once, and the request decoder is removed when
+ * (seen with Vert.x 4 under Quarkus 3.33). Here the connection handler is replaced at once, and the request decoder is removed when
  * the request's {@link LastHttpContent} reaches the new socket: that happens while the decoder is still handing
  * out the messages of the current read, before it parses further, so its unread bytes are forwarded intact. Doing
  * it earlier would route them through Vert.x's {@code h2c} handler, which drops them until it removes itself

@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
- * A DERP byte stream carried in binary WebSocket messages (derp-protocol.md §9.2). Message boundaries mean nothing:
+ * A DERP byte stream carried in binary WebSocket messages (Tailscale's `cmd/derper/websocket.go`, `derp/derphttp/websocket.go`). Message boundaries mean nothing:
  * incoming messages are concatenated, and each flush sends what was written since the last one, split into
  * messages of at most {@link #MAX_MESSAGE_BYTES} so that clients with a small read limit cope. A text message is a
  * protocol error (close 1003).

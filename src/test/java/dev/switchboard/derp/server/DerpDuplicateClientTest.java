@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Duplicate keys (derp-protocol.md §5.7): all connections stay open, the most recent sender receives. */
+/** Duplicate keys (Tailscale's `derp/derp_server.go` dupClientSet): all connections stay open, the most recent sender receives. */
 class DerpDuplicateClientTest {
 
     @Test

@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Mesh-key privileges (derp-protocol.md §5.4–5.5, §6): WatchConns, ForwardPacket, ClosePeer and their refusal. */
+/** Mesh-key privileges (Tailscale's `derp/derp_server.go`): WatchConns, ForwardPacket, ClosePeer and their refusal. */
 class DerpMeshTest {
     private static final byte[] MESH_KEY = new byte[32];
     private static TestRelay relay;

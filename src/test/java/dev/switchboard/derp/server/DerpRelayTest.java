@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Relay semantics over real loopback sockets (derp-protocol.md §5): delivery, NotHere, PeerGone, ping. */
+/** Relay semantics over real loopback sockets (Tailscale's `derp/derp_server.go`): delivery, NotHere, PeerGone, ping. */
 class DerpRelayTest {
     private static TestRelay relay;
 

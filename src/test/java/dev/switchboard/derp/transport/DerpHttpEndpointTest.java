@@ -30,7 +30,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The relay's HTTP surface on the real Quarkus listener (derp-protocol.md §9). */
+/** The relay's HTTP surface on the real Quarkus listener (Tailscale's `derp/derphttp`, `cmd/derper`). */
 @QuarkusTest
 class DerpHttpEndpointTest {
     @TestHTTPResource("/")
