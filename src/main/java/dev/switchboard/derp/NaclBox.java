@@ -69,6 +69,11 @@ public final class NaclBox {
         return plaintext;
     }
 
+    /** {@code crypto_box_beforenm}: HSalsa20 of the X25519 shared secret, the key the box is sealed under. */
+    public static byte[] sharedKey(NodePrivateKey own, NodeKey peer) {
+        return hsalsa20(own.sharedSecret(peer), new byte[16]);
+    }
+
     /** An XSalsa20 stream keyed with the box key. */
     private static XSalsa20Engine stream(NodePrivateKey own, NodeKey peer, byte[] nonce) {
         if (nonce.length != DerpLimits.NONCE_LEN) {
