@@ -32,7 +32,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TokenService {
-    static final String SIGNING_KEY_FILE = "auth/token-signing-key.pem";
+    /** Under CODER_CONFIG_DIR; {@code switchboard token create} reads it without booting the server. */
+    public static final String SIGNING_KEY_FILE = "auth/token-signing-key.pem";
 
     private final DefaultJWTParser parser;
     private final Optional<KeyPair> signingKey;
@@ -93,6 +94,11 @@ public class TokenService {
     public String mint(UUID subject, Role role, List<UUID> agents, Duration lifetime) {
         KeyPair key = signingKey.orElseThrow(() -> new IllegalStateException(
                 "tokens are verified with an external key here; the platform that owns that key mints them"));
+        return mint(key, subject, role, agents, lifetime);
+    }
+
+    /** The one token layout, shared with the CLI, which mints without a running server. */
+    public static String mint(KeyPair key, UUID subject, Role role, List<UUID> agents, Duration lifetime) {
         return Jwt.subject(subject.toString()).claim("role", role.claim())
                 .claim("agents", agents.stream().map(UUID::toString).toList())
                 .expiresIn(lifetime).jws().algorithm(SignatureAlgorithm.ES256).sign(key.getPrivate());
