@@ -21,13 +21,18 @@ public sealed interface DiscoMessage {
 
     byte[] encode();
 
+    /** A private copy of a 12-byte TxID: records must not share the caller's array. */
+    private static byte[] checkedTxId(byte[] txId) {
+        if (txId.length != TXID_LEN) {
+            throw new IllegalArgumentException("TxID must be 12 bytes");
+        }
+        return txId.clone();
+    }
+
     /** Ping: TxID ‖ node key. The node key is null for clients ≤ 1.16; trailing padding is accepted. */
     record Ping(byte[] txId, NodeKey nodeKey) implements DiscoMessage {
         public Ping {
-            if (txId.length != TXID_LEN) {
-                throw new IllegalArgumentException("TxID must be 12 bytes");
-            }
-            txId = txId.clone();
+            txId = checkedTxId(txId);
         }
 
         @Override
@@ -59,10 +64,7 @@ public sealed interface DiscoMessage {
     /** Pong: TxID ‖ observed source ip (16, IPv4-mapped) ‖ port (BE). */
     record Pong(byte[] txId, InetSocketAddress src) implements DiscoMessage {
         public Pong {
-            if (txId.length != TXID_LEN) {
-                throw new IllegalArgumentException("TxID must be 12 bytes");
-            }
-            txId = txId.clone();
+            txId = checkedTxId(txId);
         }
 
         @Override
