@@ -1,6 +1,6 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.api.ApiError;
+import dev.switchboard.http.ApiError;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

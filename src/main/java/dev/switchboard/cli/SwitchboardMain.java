@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigOptions;
+import dev.switchboard.config.RunMode;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -15,8 +16,6 @@ import picocli.CommandLine;
  */
 @QuarkusMain
 public class SwitchboardMain implements QuarkusApplication {
-    /** System property that tells listener beans whether this process is the server. */
-    public static final String SERVER_MODE_PROPERTY = "switchboard.server-mode";
     private static final int SIGTERM_EXIT = 143;
     /** Set by {@link #main}; other in-JVM launchers keep Quarkus' own signal handling. */
     private static volatile boolean launchedFromMain;
@@ -32,7 +31,7 @@ public class SwitchboardMain implements QuarkusApplication {
         boolean server = args.length > 0 && args[0].equals("server") && !isHelp(args);
         // Set for a client command, cleared for the server: one JVM may launch several (tests do).
         clientOnly("quarkus.http.host-enabled", "false", server);
-        clientOnly(SERVER_MODE_PROPERTY, "false", server);
+        clientOnly(RunMode.PROPERTY, "false", server);
         clientOnly("coder.shutdown.grace-period", "0s", server); // nothing to drain
         // The management listener cannot be switched off at run time: keep it out of the server's way.
         clientOnly("quarkus.management.host", "127.0.0.1", server);

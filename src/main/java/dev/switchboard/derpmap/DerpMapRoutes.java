@@ -2,7 +2,7 @@ package dev.switchboard.derpmap;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.switchboard.api.WebSocketPings;
+import dev.switchboard.http.WebSocketPings;
 import dev.switchboard.config.SwitchboardConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.http.HttpHeaders;

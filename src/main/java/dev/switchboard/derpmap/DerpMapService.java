@@ -1,6 +1,6 @@
 package dev.switchboard.derpmap;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.SwitchboardConfig;
@@ -50,14 +50,13 @@ public class DerpMapService {
     public DerpMapService(SwitchboardConfig config, StunLifecycle stun, Vertx vertx,
                           @ConfigProperty(name = "quarkus.http.host") String httpHost,
                           @ConfigProperty(name = "quarkus.http.port") int httpPort,
-                          @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
-                          boolean serverMode) {
+                          RunMode runMode) {
         this.config = config;
         this.stun = stun;
         this.vertx = vertx;
         this.httpHost = httpHost;
         this.httpPort = httpPort;
-        this.serverMode = serverMode;
+        this.serverMode = runMode.isServer();
     }
 
     /** After the STUN responder (priority 1000) so its port can be advertised. */

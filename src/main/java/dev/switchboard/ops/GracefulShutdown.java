@@ -1,6 +1,6 @@
 package dev.switchboard.ops;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.derp.server.DerpServer;
@@ -10,7 +10,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Optional;
 
@@ -23,11 +22,10 @@ public class GracefulShutdown {
     private final Drain drain;
 
     public GracefulShutdown(SwitchboardConfig config, Instance<DerpServer> derp, CoordinatorService coordinators,
-                            @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
-                            boolean serverMode) {
-        boolean relay = serverMode && config.derp().server().enable();
+                            RunMode runMode) {
+        boolean relay = runMode.isServer() && config.derp().server().enable();
         // Client subcommands serve nothing, so they have nothing to drain.
-        this.drain = serverMode ? new Drain(relay ? Optional.of(derp.get()) : Optional.empty(),
+        this.drain = runMode.isServer() ? new Drain(relay ? Optional.of(derp.get()) : Optional.empty(),
                 coordinators.coordinator()) : null;
     }
 

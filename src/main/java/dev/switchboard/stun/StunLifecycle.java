@@ -1,6 +1,6 @@
 package dev.switchboard.stun;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -27,12 +26,11 @@ public class StunLifecycle {
     private volatile StunServer server;
 
     public StunLifecycle(SwitchboardConfig config, Vertx vertx, MeterRegistry registry,
-                         @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
-                         boolean serverMode) {
+                         RunMode runMode) {
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
-        this.serverMode = serverMode;
+        this.serverMode = runMode.isServer();
     }
 
     void start(@Observes @Priority(1000) StartupEvent event) throws Exception {

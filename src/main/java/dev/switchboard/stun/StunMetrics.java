@@ -1,6 +1,6 @@
 package dev.switchboard.stun;
 
-import dev.switchboard.ops.HotPathCounter;
+import dev.switchboard.metrics.HotPathCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;

@@ -1,10 +1,6 @@
 package dev.switchboard.tls;
 
-import dev.switchboard.derp.NodeKey;
-import org.bouncycastle.asn1.DERPrintableString;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -37,34 +33,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Certificates the relay makes for itself: derper's TLS meta certificate and a development self-signed leaf. */
+/** Certificates the relay makes for itself (a development self-signed leaf) and PEM helpers. */
 public final class Certificates {
     private static final Pattern PEM_CERT = Pattern.compile(
             "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
 
     private Certificates() {
-    }
-
-    /**
-     * derper's meta certificate (Tailscale's `derp/derp_server.go` MetaCert): self-signed Ed25519, serial 2 (the protocol version),
-     * CN {@code derpkey<64 hex>}, valid ±30 days. Appended to the chain, it lets TLS 1.3 clients learn the server key
-     * during the handshake and use fast start.
-     */
-    public static X509Certificate metaCertificate(NodeKey serverKey) {
-        try {
-            KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            // 71 characters: over RFC 5280's 64-character CN bound, so built directly, as Go encodes it.
-            X500Name name = new X500Name(new RDN[]{new RDN(BCStyle.CN,
-                    new DERPrintableString("derpkey" + serverKey.toHex()))});
-            Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(2),
-                    Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(30))), name,
-                    keys.getPublic());
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            return sign(builder, "Ed25519", keys);
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot create the DERP meta certificate", e);
-        }
     }
 
     /** A self-signed ECDSA P-256 server certificate for {@code host} (DNS name or IP literal), valid one year. */
@@ -94,7 +68,8 @@ public final class Certificates {
     public record SelfSigned(X509Certificate certificate, KeyPair keys) {
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, String algorithm, KeyPair keys)
+    /** Signs {@code builder} with {@code keys}: shared by every certificate the relay makes for itself. */
+    public static X509Certificate sign(X509v3CertificateBuilder builder, String algorithm, KeyPair keys)
             throws OperatorCreationException, GeneralSecurityException {
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())));

@@ -1,6 +1,6 @@
 package dev.switchboard.tls;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PrivateFiles;
@@ -25,7 +25,7 @@ import java.util.Optional;
 /**
  * Maps Coder's TLS settings onto the Quarkus HTTPS listener. With {@code CODER_TLS_ENABLE=true} the listener serves
  * the configured PEM chains or, without cert files, a self-signed development certificate for the access-URL host
- * kept in {@code <CODER_CONFIG_DIR>/tls/}. (The DERP meta certificate is appended by {@link MetaCertificateKeyManager}.)
+ * kept in {@code <CODER_CONFIG_DIR>/tls/}. (The DERP meta certificate is appended by the DERP transport's {@code MetaCertificateKeyManager}.)
  */
 public class TlsConfigSourceFactory implements ConfigSourceFactory {
     static final String SELF_SIGNED_CERT = "self-signed.crt";
@@ -35,7 +35,7 @@ public class TlsConfigSourceFactory implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         if (!Boolean.parseBoolean(value(context, "coder.tls.enable").orElse("false"))
-                || "false".equals(System.getProperty(SwitchboardMain.SERVER_MODE_PROPERTY))) {
+                || "false".equals(System.getProperty(RunMode.PROPERTY))) {
             return List.of();
         }
         HostPort tls = HostPort.parse("CODER_TLS_ADDRESS", value(context, "coder.tls.address").orElse("127.0.0.1:3443"));

@@ -1,8 +1,8 @@
 package dev.switchboard.coordinator.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.switchboard.api.ApiError;
-import dev.switchboard.api.WebSocketPings;
+import dev.switchboard.http.ApiError;
+import dev.switchboard.http.WebSocketPings;
 import dev.switchboard.auth.AuthenticationException;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;

@@ -1,7 +1,7 @@
 package dev.switchboard.coordinator.transport;
 
 import com.google.protobuf.TextFormat;
-import dev.switchboard.api.ApiError;
+import dev.switchboard.http.ApiError;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.auth.Role;

@@ -1,5 +1,6 @@
 package dev.switchboard.derp.server;
 
+import dev.switchboard.derp.DerpConnection;
 import dev.switchboard.derp.ClientInfo;
 import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.DerpProtocolException;

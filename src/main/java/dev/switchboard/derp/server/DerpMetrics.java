@@ -1,7 +1,7 @@
 package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.PeerGoneReason;
-import dev.switchboard.ops.HotPathCounter;
+import dev.switchboard.metrics.HotPathCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.switchboard.derp.server;
 
+import dev.switchboard.derp.DerpConnection;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;

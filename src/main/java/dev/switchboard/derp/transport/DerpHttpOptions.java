@@ -4,7 +4,7 @@ import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 import dev.switchboard.derp.server.DerpServer;
 import dev.switchboard.tls.Certificates;
-import dev.switchboard.tls.MetaCertificateKeyManager;
+import dev.switchboard.derp.transport.MetaCertificateKeyManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,7 +48,7 @@ public class DerpHttpOptions implements HttpServerOptionsCustomizer {
             return;
         }
         try {
-            X509Certificate meta = Certificates.metaCertificate(derpServer.get().publicKey());
+            X509Certificate meta = MetaCertificateKeyManager.certificate(derpServer.get().publicKey());
             for (KeyManager manager : keyCert.getKeyManagerFactory(vertx).getKeyManagers()) {
                 if (manager instanceof X509ExtendedKeyManager x509) {
                     options.setKeyCertOptions(KeyCertOptions.wrap(new MetaCertificateKeyManager(x509, meta)));

@@ -1,13 +1,12 @@
 package dev.switchboard.derp.transport;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derp.server.DerpServer;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Installs the relay's HTTP routes ahead of REST, so the upgrade handler sees the raw request before anything
@@ -22,11 +21,10 @@ public class DerpRoutes {
     private final boolean serverMode;
 
     public DerpRoutes(SwitchboardConfig config, Instance<DerpServer> derpServer,
-                      @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true")
-                      boolean serverMode) {
+                      RunMode runMode) {
         this.config = config;
         this.derpServer = derpServer;
-        this.serverMode = serverMode;
+        this.serverMode = runMode.isServer();
     }
 
     void install(@Observes Router router) {

@@ -1,6 +1,6 @@
 package dev.switchboard.derp.transport;
 
-import dev.switchboard.cli.SwitchboardMain;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.SwitchboardConfig;
@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -48,8 +47,8 @@ public class DerpServerProducer {
 
     /** Creates the relay at start so a bad key file or mesh key fails start-up, not the first connection. */
     void eager(@Observes StartupEvent event, SwitchboardConfig config, Instance<DerpServer> server,
-               @ConfigProperty(name = SwitchboardMain.SERVER_MODE_PROPERTY, defaultValue = "true") boolean serverMode) {
-        if (serverMode && config.derp().server().enable()) {
+               RunMode runMode) {
+        if (runMode.isServer() && config.derp().server().enable()) {
             server.get().publicKey();
         }
     }

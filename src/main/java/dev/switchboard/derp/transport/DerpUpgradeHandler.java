@@ -1,5 +1,7 @@
 package dev.switchboard.derp.transport;
 
+import dev.switchboard.derp.link.WebSocketConnection;
+import dev.switchboard.derp.link.NetSocketConnection;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.server.DerpServer;
 import io.vertx.core.Handler;

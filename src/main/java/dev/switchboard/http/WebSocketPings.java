@@ -1,4 +1,4 @@
-package dev.switchboard.api;
+package dev.switchboard.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package dev.switchboard.ops;
+package dev.switchboard.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

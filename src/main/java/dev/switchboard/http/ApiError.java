@@ -1,4 +1,4 @@
-package dev.switchboard.api;
+package dev.switchboard.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,6 +1,6 @@
-package dev.switchboard.derp.transport;
+package dev.switchboard.derp.link;
 
-import dev.switchboard.derp.server.DerpConnection;
+import dev.switchboard.derp.DerpConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.NetUtil;
 import io.vertx.core.Context;

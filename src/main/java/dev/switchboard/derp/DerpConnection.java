@@ -1,4 +1,4 @@
-package dev.switchboard.derp.server;
+package dev.switchboard.derp;
 
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;

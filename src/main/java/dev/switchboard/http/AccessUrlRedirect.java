@@ -1,4 +1,4 @@
-package dev.switchboard.api;
+package dev.switchboard.http;
 
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derpmap.DerpMapService;
