@@ -2,11 +2,10 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bench.DerpLatency;
 import dev.switchboard.bench.LatencyStats;
-import io.quarkus.runtime.LaunchMode;
+import dev.switchboard.config.PublicListener;
 import io.quarkus.runtime.Quarkus;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,6 +21,9 @@ public class ServerCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
+    @Inject
+    PublicListener listener;
+
     @Option(names = "--smoke-test", description = "Start, relay " + SMOKE_ROUND_TRIPS + " packets between two DERP "
             + "clients through this server's HTTP listener, then stop: exit status 0 if every one came back. Also the "
             + "training run of the JVM's AOT cache (bin/aot-cache).")
@@ -33,7 +35,7 @@ public class ServerCommand implements Callable<Integer> {
             Quarkus.waitForExit();
             return 0;
         }
-        URI url = loopbackDerpUrl();
+        URI url = listener.loopbackUrl().resolve("/derp");
         try {
             LatencyStats stats = DerpLatency.run(vertx, url, false, SMOKE_ROUND_TRIPS, 1200, SMOKE_ROUND_TRIPS / 4);
             System.out.println("smoke test passed: " + url + " relayed " + stats.count() + " round trips, " + stats.human());
@@ -44,17 +46,4 @@ public class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** The HTTP listener as bound: Quarkus publishes the real port when the configured one was 0. */
-    private static URI loopbackDerpUrl() {
-        var config = ConfigProvider.getConfig();
-        String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("127.0.0.1");
-        String portKey = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
-        int port = config.getValue(portKey, Integer.class);
-        String loopback = switch (host) {
-            case "0.0.0.0", "" -> "127.0.0.1";
-            case "::", "[::]" -> "[::1]";
-            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        };
-        return URI.create("http://" + loopback + ":" + port + "/derp");
-    }
 }

@@ -52,6 +52,11 @@ public record HostPort(String host, int port) {
     /** {@code host:port}, brackets around IPv6 hosts, as it would be configured. */
     @Override
     public String toString() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return urlHost(host) + ":" + port;
+    }
+
+    /** {@code host} as it appears in a URL or {@code host:port}: IPv6 literals in brackets. */
+    public static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

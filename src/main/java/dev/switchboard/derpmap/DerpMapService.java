@@ -1,8 +1,8 @@
 package dev.switchboard.derpmap;
 
 import dev.switchboard.config.RunMode;
-import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.HostPort;
+import dev.switchboard.config.PublicListener;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.stun.StunLifecycle;
 import io.quarkus.runtime.ShutdownEvent;
@@ -11,11 +11,9 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
@@ -37,8 +35,7 @@ public class DerpMapService {
     private final SwitchboardConfig config;
     private final StunLifecycle stun;
     private final Vertx vertx;
-    private final String httpHost;
-    private final int httpPort;
+    private final PublicListener listener;
     private final boolean serverMode;
     private final List<Consumer<DerpMap>> subscribers = new CopyOnWriteArrayList<>();
     private volatile DerpMap current;
@@ -48,14 +45,11 @@ public class DerpMapService {
     private long timer = -1;
 
     public DerpMapService(SwitchboardConfig config, StunLifecycle stun, Vertx vertx,
-                          @ConfigProperty(name = "quarkus.http.host") String httpHost,
-                          @ConfigProperty(name = "quarkus.http.port") int httpPort,
-                          RunMode runMode) {
+                          PublicListener listener, RunMode runMode) {
         this.config = config;
         this.stun = stun;
         this.vertx = vertx;
-        this.httpHost = httpHost;
-        this.httpPort = httpPort;
+        this.listener = listener;
         this.serverMode = runMode.isServer();
     }
 
@@ -131,16 +125,8 @@ public class DerpMapService {
         SwitchboardConfig.Derp.Server server = config.derp().server();
         OptionalInt stunPort = stun.localAddresses().filter(a -> !a.isEmpty())
                 .map(a -> OptionalInt.of(a.get(0).getPort())).orElse(OptionalInt.empty());
-        return new DerpMapSettings(accessUrl(), server.enable(), server.regionId(), server.regionCode(),
+        return new DerpMapSettings(listener.accessUrl(), server.enable(), server.regionId(), server.regionCode(),
                 server.regionName(), stunAddresses(server.stunAddresses()), stunPort, config.blockDirect());
-    }
-
-    /** CODER_ACCESS_URL, or the HTTP listener when unset (zero configuration on one machine). */
-    public URI accessUrl() {
-        String value = config.accessUrl().orElse("http://" + (httpHost.equals("0.0.0.0") || httpHost.equals("::")
-                ? "127.0.0.1" : httpHost.contains(":") ? "[" + httpHost + "]" : httpHost) + ":" + httpPort);
-        ConfigOptions.named("CODER_ACCESS_URL").validate(value);
-        return URI.create(value.strip());
     }
 
     static List<String> stunAddresses(String value) {

@@ -1,5 +1,7 @@
 package dev.switchboard.health;
 
+import dev.switchboard.config.HostPort;
+import dev.switchboard.config.PublicListener;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.derp.server.DerpServer;
@@ -7,12 +9,9 @@ import dev.switchboard.derpmap.DerpMapService;
 import dev.switchboard.ops.GracefulShutdown;
 import dev.switchboard.stun.StunListenAddresses;
 import dev.switchboard.stun.StunLifecycle;
-import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -35,34 +34,28 @@ public class ReadinessChecks {
     private final DerpMapService maps;
     private final CoordinatorService coordinators;
     private final GracefulShutdown shutdown;
-    private final String httpHost;
+    private final PublicListener listener;
 
     public ReadinessChecks(SwitchboardConfig config, Instance<DerpServer> derp, StunLifecycle stun,
                            DerpMapService maps, CoordinatorService coordinators, GracefulShutdown shutdown,
-                           @ConfigProperty(name = "quarkus.http.host") String httpHost) {
+                           PublicListener listener) {
         this.config = config;
         this.derp = derp;
         this.stun = stun;
         this.maps = maps;
         this.coordinators = coordinators;
         this.shutdown = shutdown;
-        this.httpHost = httpHost;
-    }
-
-    /** The port Quarkus really bound (under test the ephemeral test port, published once bound). */
-    private static int httpPort() {
-        String property = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
-        return ConfigProvider.getConfig().getOptionalValue(property, Integer.class).orElse(3000);
+        this.listener = listener;
     }
 
     @Produces
     @Readiness
     HealthCheck httpListener() {
         return () -> {
-            String host = httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
-            int httpPort = httpPort();
+            String host = listener.loopbackHost();
+            int httpPort = listener.boundPort();
             HealthCheckResponseBuilder check = HealthCheckResponse.named("http-listener")
-                    .withData("address", host + ":" + httpPort);
+                    .withData("address", new HostPort(host, httpPort).toString());
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, httpPort), 1000);
                 return check.up().build();

@@ -1,7 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.derpmap.DerpMapService;
+import dev.switchboard.config.PublicListener;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,11 +19,11 @@ public class AccessUrlRedirect {
     private static final int BEFORE_RELAY_ROUTES = -200;
 
     private final SwitchboardConfig config;
-    private final DerpMapService maps;
+    private final URI access;
 
-    public AccessUrlRedirect(SwitchboardConfig config, DerpMapService maps) {
+    public AccessUrlRedirect(SwitchboardConfig config, PublicListener listener) {
         this.config = config;
-        this.maps = maps;
+        this.access = listener.accessUrl();
     }
 
     void install(@Observes Router router) {
@@ -33,7 +33,6 @@ public class AccessUrlRedirect {
     }
 
     private void redirect(RoutingContext rc) {
-        URI access = maps.accessUrl();
         String path = rc.request().path();
         String host = rc.request().authority() == null ? null : rc.request().authority().host();
         if (host == null || host.equalsIgnoreCase(access.getHost()) || path.equals("/derp")

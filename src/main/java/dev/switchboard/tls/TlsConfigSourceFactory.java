@@ -4,6 +4,7 @@ import dev.switchboard.config.RunMode;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PrivateFiles;
+import dev.switchboard.config.PublicListener;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -111,7 +112,7 @@ public class TlsConfigSourceFactory implements ConfigSourceFactory {
 
     private static String accessHost(ConfigSourceContext context, HostPort tls) {
         return value(context, "coder.access-url").map(u -> URI.create(u).getHost())
-                .orElse(tls.host().isEmpty() || tls.host().equals("0.0.0.0") ? "localhost" : tls.host());
+                .orElse(PublicListener.loopbackHost(tls.host()));
     }
 
     static Path configDir(ConfigSourceContext context) {
