@@ -1,12 +1,12 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.vertx.VertxInternals;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
 import dev.switchboard.derp.client.DerpClientOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +16,9 @@ final class BenchClients {
     private BenchClients() {
     }
 
-    /**
-     * A new event-loop context, taking the loops in turn. Off Vert.x, {@code getOrCreateContext} hands the calling
-     * thread one sticky context, which would put every client of a load run on a single loop (one core).
-     */
+    /** A new event-loop context, taking the loops in turn, so a load run spreads over every core. */
     static Context newContext(Vertx vertx) {
-        return ((VertxInternal) vertx).createEventLoopContext();
+        return VertxInternals.newEventLoopContext(vertx);
     }
 
     static Future<DerpClient> connectAsync(Vertx vertx, Context context, URI url, boolean webSocket) {

@@ -1,8 +1,8 @@
 package dev.switchboard.health;
 
+import dev.switchboard.vertx.VertxInternals;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -28,7 +28,7 @@ public class LivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         long start = System.nanoTime();
         List<Future<?>> pings = new ArrayList<>();
-        for (EventExecutor loop : ((VertxInternal) vertx).getEventLoopGroup()) {
+        for (EventExecutor loop : VertxInternals.eventLoops(vertx)) {
             pings.add(loop.submit(() -> {
             }));
         }

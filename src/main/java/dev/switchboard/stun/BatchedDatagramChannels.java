@@ -1,5 +1,6 @@
 package dev.switchboard.stun;
 
+import dev.switchboard.vertx.VertxInternals;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -8,7 +9,6 @@ import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 
 import java.net.InetSocketAddress;
 
@@ -28,15 +28,14 @@ final class BatchedDatagramChannels {
 
     /** A channel with {@code handler}, registered on a new event-loop context's loop; not yet bound. */
     static Future<DatagramChannel> open(Vertx vertx, InternetProtocolFamily family, ChannelHandler handler) {
-        VertxInternal internal = (VertxInternal) vertx;
-        DatagramChannel channel = internal.transport().datagramChannel(family);
+        DatagramChannel channel = VertxInternals.datagramChannel(vertx, family);
         if (channel instanceof EpollDatagramChannel epoll) {
             epoll.config().setMaxDatagramPayloadSize(MAX_DATAGRAM)
                     .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
         }
         channel.pipeline().addLast(handler);
         Promise<DatagramChannel> registered = Promise.promise();
-        internal.createEventLoopContext().nettyEventLoop().register(channel)
+        VertxInternals.newEventLoop(vertx).register(channel)
                 .addListener(result -> complete(result, registered, channel));
         return registered.future();
     }

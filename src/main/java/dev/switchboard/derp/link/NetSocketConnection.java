@@ -1,6 +1,7 @@
 package dev.switchboard.derp.link;
 
 import dev.switchboard.derp.DerpConnection;
+import dev.switchboard.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
@@ -8,8 +9,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -21,13 +20,13 @@ import java.net.SocketAddress;
  * burst into one flush; Vert.x's {@code write} would flush every frame.
  */
 public final class NetSocketConnection implements DerpConnection {
-    private final NetSocketInternal socket;
+    private final NetSocket socket;
     private final ChannelHandlerContext channel;
     private final Context context;
 
     public NetSocketConnection(NetSocket socket, Context context) {
-        this.socket = (NetSocketInternal) socket;
-        this.channel = this.socket.channelHandlerContext();
+        this.socket = socket;
+        this.channel = VertxInternals.channel(socket);
         this.context = context;
     }
 
@@ -38,7 +37,7 @@ public final class NetSocketConnection implements DerpConnection {
 
     @Override
     public void handler(Handler<Buffer> handler) {
-        socket.messageHandler(message -> {
+        VertxInternals.messageHandler(socket, message -> {
             if (message instanceof ByteBuf bytes) {
                 try {
                     // slice(): Vert.x Buffers index from 0, the read buffer may not.
@@ -84,12 +83,12 @@ public final class NetSocketConnection implements DerpConnection {
 
     @Override
     public void pause() {
-        ((ConnectionBase) socket).doPause();
+        VertxInternals.pauseReading(socket);
     }
 
     @Override
     public void resume() {
-        ((ConnectionBase) socket).doResume();
+        VertxInternals.resumeReading(socket);
     }
 
     @Override

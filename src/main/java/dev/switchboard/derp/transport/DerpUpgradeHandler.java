@@ -1,5 +1,6 @@
 package dev.switchboard.derp.transport;
 
+import dev.switchboard.vertx.VertxInternals;
 import dev.switchboard.derp.link.WebSocketConnection;
 import dev.switchboard.derp.link.NetSocketConnection;
 import dev.switchboard.derp.NodeKey;
@@ -85,8 +86,8 @@ public final class DerpUpgradeHandler implements Handler<RoutingContext> {
     private void acceptUpgrade(HttpServerRequest request) {
         boolean fastStart = "1".equals(request.getHeader("Derp-Fast-Start"));
         String idealNode = request.getHeader("Ideal-Node");
-        var socket = UpgradeTakeover.takeOver(request);
-        NetSocketConnection connection = new NetSocketConnection(socket, socket.getContext());
+        var socket = VertxInternals.takeOver(request);
+        NetSocketConnection connection = new NetSocketConnection(socket, VertxInternals.context(socket));
         if (!fastStart) {
             connection.write(switchingProtocols(server.publicKey()));
         }
