@@ -14,7 +14,7 @@ public final class ConfigOptions {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     public static final List<ConfigOption> ALL = List.of(
-            option("CODER_HTTP_ADDRESS", "coder.http-address", "127.0.0.1:3000",
+            option("CODER_HTTP_ADDRESS", "coder.http-address", ConfigDefaults.HTTP_ADDRESS,
                     "HTTP listener `host:port` (`:3000` or `0.0.0.0:3000` for all interfaces, `[::]:3000` for IPv6). `/derp` is served here.",
                     ConfigOptions::hostPort),
             option("CODER_ACCESS_URL", "coder.access-url", "`http://<HTTP listener>`",
@@ -22,7 +22,7 @@ public final class ConfigOptions {
                     ConfigOptions::httpUrl),
             option("CODER_TLS_ENABLE", "coder.tls.enable", "false",
                     "Serve HTTPS too (DERP, WebSocket, probes, API). HTTP stays on for `/generate_204`.", ConfigOptions::bool),
-            option("CODER_TLS_ADDRESS", "coder.tls.address", "127.0.0.1:3443",
+            option("CODER_TLS_ADDRESS", "coder.tls.address", ConfigDefaults.TLS_ADDRESS,
                     "HTTPS listener; must share its host with `CODER_HTTP_ADDRESS` (one bind address for both).",
                     ConfigOptions::hostPort),
             option("CODER_TLS_CERT_FILE", "coder.tls.cert-file", null,
@@ -51,7 +51,7 @@ public final class ConfigOptions {
             option("CODER_DERP_SERVER_REGION_NAME", "coder.derp.server.region-name", "Coder Embedded Relay",
                     "Embedded region display name.", ConfigOptions::nonBlank),
             option("CODER_DERP_SERVER_STUN_ADDRESSES", "coder.derp.server.stun-addresses",
-                    "`stun.l.google.com:19302` and `stun1`…`stun4.l.google.com:19302`",
+                    ConfigDefaults.STUN_ADDRESSES,
                     "`host:port` list, one STUN-only region each; `disable` for none (the embedded node then advertises no STUN either).",
                     ConfigOptions::hostPortListOrDisable),
             option("CODER_DERP_SERVER_PRIVATE_KEY_PATH", "coder.derp.server.private-key-path", "`<CODER_CONFIG_DIR>/derp.key`",

@@ -18,7 +18,7 @@ public interface SwitchboardConfig {
     Path configDir();
 
     /** CODER_HTTP_ADDRESS: HTTP listener {@code host:port}. Default {@code 127.0.0.1:3000}. */
-    @WithDefault("127.0.0.1:3000")
+    @WithDefault(ConfigDefaults.HTTP_ADDRESS)
     String httpAddress();
 
     /**
@@ -96,7 +96,7 @@ public interface SwitchboardConfig {
         boolean enable();
 
         /** CODER_TLS_ADDRESS: HTTPS listener; must share its host with CODER_HTTP_ADDRESS. Default 127.0.0.1:3443. */
-        @WithDefault("127.0.0.1:3443")
+        @WithDefault(ConfigDefaults.TLS_ADDRESS)
         String address();
 
         /** CODER_TLS_CERT_FILE: PEM certificate chain files (comma list); none = self-signed development cert. */
@@ -151,8 +151,7 @@ public interface SwitchboardConfig {
             String regionName();
 
             /** CODER_DERP_SERVER_STUN_ADDRESSES: {@code host:port} list, one STUN-only region each; {@code disable}. */
-            @WithDefault("stun.l.google.com:19302,stun1.l.google.com:19302,stun2.l.google.com:19302,"
-                    + "stun3.l.google.com:19302,stun4.l.google.com:19302")
+            @WithDefault(ConfigDefaults.STUN_ADDRESSES)
             String stunAddresses();
 
             /** CODER_DERP_SERVER_PRIVATE_KEY_PATH: node key file. Default {@code <config dir>/derp.key}. */

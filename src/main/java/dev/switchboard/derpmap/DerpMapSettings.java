@@ -17,7 +17,4 @@ import java.util.OptionalInt;
 public record DerpMapSettings(URI accessUrl, boolean serverEnabled, long regionId, String regionCode,
                               String regionName, List<String> stunAddresses, OptionalInt stunResponderPort,
                               boolean blockDirect) {
-    public static final List<String> DEFAULT_STUN_ADDRESSES = List.of("stun.l.google.com:19302",
-            "stun1.l.google.com:19302", "stun2.l.google.com:19302", "stun3.l.google.com:19302",
-            "stun4.l.google.com:19302");
 }

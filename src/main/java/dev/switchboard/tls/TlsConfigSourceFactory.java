@@ -1,6 +1,7 @@
 package dev.switchboard.tls;
 
 import dev.switchboard.config.RunMode;
+import dev.switchboard.config.ConfigDefaults;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PrivateFiles;
@@ -39,8 +40,8 @@ public class TlsConfigSourceFactory implements ConfigSourceFactory {
                 || "false".equals(System.getProperty(RunMode.PROPERTY))) {
             return List.of();
         }
-        HostPort tls = HostPort.parse("CODER_TLS_ADDRESS", value(context, "coder.tls.address").orElse("127.0.0.1:3443"));
-        HostPort http = HostPort.parse("CODER_HTTP_ADDRESS", value(context, "coder.http-address").orElse("127.0.0.1:3000"));
+        HostPort tls = HostPort.parse("CODER_TLS_ADDRESS", value(context, "coder.tls.address").orElse(ConfigDefaults.TLS_ADDRESS));
+        HostPort http = HostPort.parse("CODER_HTTP_ADDRESS", value(context, "coder.http-address").orElse(ConfigDefaults.HTTP_ADDRESS));
         if (!tls.host().equals(http.host())) {
             throw new ConfigException("CODER_TLS_ADDRESS", tls.host() + ":" + tls.port(),
                     "the same host as CODER_HTTP_ADDRESS (" + http.host() + "): both listeners share one bind address");

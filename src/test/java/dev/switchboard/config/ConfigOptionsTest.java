@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +8,8 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -32,6 +35,25 @@ class ConfigOptionsTest {
         Set<String> registered = ConfigOptions.ALL.stream().map(ConfigOption::property)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(mapped, registered);
+    }
+
+    @Test
+    void registryAndConfigMappingHaveTheSameDefaults() {
+        Map<String, String> mapped = new TreeMap<>();
+        walkDefaults(SwitchboardConfig.class, "coder", mapped);
+        Map<String, String> registered = new TreeMap<>();
+        for (ConfigOption option : ConfigOptions.ALL) {
+            // A default written as prose (`…`, ~) documents a derived value the mapping cannot hold as a constant.
+            boolean prose = option.defaultValue() != null
+                    && (option.defaultValue().contains("`") || option.defaultValue().contains("~"));
+            if (!prose) {
+                registered.put(option.property(), option.defaultValue());
+            }
+            if (prose) {
+                mapped.remove(option.property());
+            }
+        }
+        assertEquals(registered, mapped);
     }
 
     @Test
@@ -97,6 +119,24 @@ class ConfigOptionsTest {
                 walk(returned, prefix + "." + segment, out);
             } else {
                 out.add(prefix + "." + segment);
+            }
+        }
+    }
+
+    /** Property → its {@code @WithDefault} (null when none) over the whole mapping. */
+    private static void walkDefaults(Class<?> type, String prefix, Map<String, String> out) {
+        for (Method method : type.getDeclaredMethods()) {
+            if (method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            WithName name = method.getAnnotation(WithName.class);
+            String property = prefix + "." + (name != null ? name.value() : kebab(method.getName()));
+            Class<?> returned = method.getReturnType();
+            if (returned.isInterface() && returned.getName().startsWith("dev.switchboard.config.")) {
+                walkDefaults(returned, property, out);
+            } else {
+                WithDefault withDefault = method.getAnnotation(WithDefault.class);
+                out.put(property, withDefault == null ? null : withDefault.value());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.derpmap;
 
+import dev.switchboard.config.ConfigDefaults;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Coder's construction rules (Coder's `tailnet/derpmap.go`) and Tailscale's JSON shape (§1, §4). */
 class DerpMapBuilderTest {
+    private static final List<String> DEFAULT_STUN = DerpMapService.stunAddresses(ConfigDefaults.STUN_ADDRESSES);
     private static final URI HTTPS = URI.create("https://coder.example.com");
 
     static DerpMapSettings settings(URI url, boolean enabled, long id, List<String> stun, OptionalInt responder,
@@ -24,7 +26,7 @@ class DerpMapBuilderTest {
 
     @Test
     void defaultMapMatchesCodersByteForByte() {
-        DerpMap map = DerpMapBuilder.build(settings(HTTPS, true, 999, DerpMapSettings.DEFAULT_STUN_ADDRESSES,
+        DerpMap map = DerpMapBuilder.build(settings(HTTPS, true, 999, DEFAULT_STUN,
                 OptionalInt.empty(), false), Optional.empty(), "");
         String expected = "{\"Regions\":{"
                 + stunRegion(1000, "stun.l.google.com") + "," + stunRegion(1001, "stun1.l.google.com") + ","
@@ -45,7 +47,7 @@ class DerpMapBuilderTest {
     @Test
     void plainHttpAccessUrlForcesHttpAndOurStunResponderIsAdvertised() {
         DerpMap map = DerpMapBuilder.build(settings(URI.create("http://coder.internal:3000"), true, 999,
-                DerpMapSettings.DEFAULT_STUN_ADDRESSES, OptionalInt.of(3478), false), Optional.empty(), "");
+                DEFAULT_STUN, OptionalInt.of(3478), false), Optional.empty(), "");
         DerpNode node = map.regions().get(999L).nodes().get(0);
         assertEquals("coder.internal", node.hostName());
         assertEquals(3000, node.derpPort());
@@ -76,7 +78,7 @@ class DerpMapBuilderTest {
     @Test
     void disabledRelayWithoutExternalMapFailsWithCodersMessage() {
         InvalidDerpMapException e = assertThrows(InvalidDerpMapException.class, () -> DerpMapBuilder.build(
-                settings(HTTPS, false, 999, DerpMapSettings.DEFAULT_STUN_ADDRESSES, OptionalInt.empty(), false),
+                settings(HTTPS, false, 999, DEFAULT_STUN, OptionalInt.empty(), false),
                 Optional.empty(), ""));
         assertEquals(DerpMapBuilder.NO_REGIONS, e.getMessage());
     }
@@ -84,14 +86,14 @@ class DerpMapBuilderTest {
     @Test
     void disabledRelayServesOnlyTheExternalMap() {
         DerpMap external = DerpMapJson.read(MINIMAL_FILE);
-        DerpMap map = DerpMapBuilder.build(settings(HTTPS, false, 999, DerpMapSettings.DEFAULT_STUN_ADDRESSES,
+        DerpMap map = DerpMapBuilder.build(settings(HTTPS, false, 999, DEFAULT_STUN,
                 OptionalInt.empty(), false), Optional.of(external), "/etc/derp.json");
         assertEquals(List.of(1L), List.copyOf(map.regions().keySet()));
     }
 
     @Test
     void blockDirectDisablesStunEverywhere() {
-        DerpMap map = DerpMapBuilder.build(settings(HTTPS, true, 999, DerpMapSettings.DEFAULT_STUN_ADDRESSES,
+        DerpMap map = DerpMapBuilder.build(settings(HTTPS, true, 999, DEFAULT_STUN,
                 OptionalInt.of(3478), true), Optional.of(DerpMapJson.read(TAILSCALE_EXAMPLE)), "x");
         assertEquals(List.of(900L, 999L), map.regions().keySet().stream().sorted().toList());
         map.regions().values().forEach(r -> r.nodes().forEach(n -> {

@@ -1,0 +1,19 @@
+package dev.switchboard.config;
+
+/**
+ * Defaults that more than one reader needs: the {@code @WithDefault} of {@link SwitchboardConfig} (which takes only
+ * constants), the option registry and README table ({@link ConfigOptions}), and the config-source factories that run
+ * before the mapping exists. {@code ConfigOptionsTest} checks the registry and the mapping agree on every default.
+ */
+public final class ConfigDefaults {
+    /** CODER_HTTP_ADDRESS: loopback only until an operator opens it up. */
+    public static final String HTTP_ADDRESS = "127.0.0.1:3000";
+    /** CODER_TLS_ADDRESS: shares its host with the HTTP listener. */
+    public static final String TLS_ADDRESS = "127.0.0.1:3443";
+    /** CODER_DERP_SERVER_STUN_ADDRESSES: Coder's default STUN-only regions (Google's public STUN servers). */
+    public static final String STUN_ADDRESSES = "stun.l.google.com:19302,stun1.l.google.com:19302,"
+            + "stun2.l.google.com:19302,stun3.l.google.com:19302,stun4.l.google.com:19302";
+
+    private ConfigDefaults() {
+    }
+}
