@@ -1,8 +1,8 @@
 package dev.switchboard.derpmap;
 
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PublicListener;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.stun.StunLifecycle;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,7 +1,7 @@
 package dev.switchboard.stun;
 
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.HostPort;
+import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,11 +1,11 @@
 package dev.switchboard.tls;
 
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.ConfigDefaults;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PrivateFiles;
 import dev.switchboard.config.PublicListener;
+import dev.switchboard.config.RunMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
