@@ -1,8 +1,15 @@
 package dev.switchboard.auth;
 
-/** A missing, malformed, wrongly signed or expired token. The message is safe to return (no token content). */
+/** A refused token. The message is the reason's detail, safe to return (no token content). */
 public final class AuthenticationException extends Exception {
-    public AuthenticationException(String message) {
-        super(message, null, false, false);
+    private final TokenRejection reason;
+
+    public AuthenticationException(TokenRejection reason) {
+        super(reason.detail(), null, false, false);
+        this.reason = reason;
+    }
+
+    public TokenRejection reason() {
+        return reason;
     }
 }

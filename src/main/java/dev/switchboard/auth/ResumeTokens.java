@@ -64,11 +64,11 @@ public class ResumeTokens {
         try {
             JsonWebToken jwt = parser.parse(token);
             if (!PURPOSE.equals(jwt.getClaim("purpose"))) {
-                throw new AuthenticationException("Invalid resume token");
+                throw new AuthenticationException(TokenRejection.INVALID_RESUME_TOKEN);
             }
             return UUID.fromString(jwt.getSubject());
         } catch (ParseException | IllegalArgumentException e) {
-            throw new AuthenticationException("Invalid resume token");
+            throw new AuthenticationException(TokenRejection.INVALID_RESUME_TOKEN);
         }
     }
 }

@@ -43,6 +43,14 @@ public class TokenService {
         JWTAuthContextInfo info = new JWTAuthContextInfo();
         info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.ES256, SignatureAlgorithm.RS256, SignatureAlgorithm.EDDSA));
         info.setRequiredClaims(Set.of("sub", "exp"));
+        // RFC 7519 §4.1.6: iat is optional. SmallRye requires it unless the lifetime check is off (a TTL ≤ 0).
+        info.setMaxTimeToLiveSecs(0L);
+        // Both skews: SmallRye uses the grace period for exp and the clock skew for nbf/iat; 0 means none.
+        int skew = Math.toIntExact(auth.clockSkew().toSeconds());
+        info.setClockSkew(skew);
+        info.setExpGracePeriodSecs(skew);
+        auth.issuer().ifPresent(info::setIssuedBy);
+        auth.audience().ifPresent(audience -> info.setExpectedAudience(Set.of(audience)));
         if (auth.publicKeyFile().isPresent() && auth.jwksUrl().isPresent()) {
             throw new ConfigException("CODER_AUTH_JWKS_URL", auth.jwksUrl().get(),
                     "either CODER_AUTH_PUBLIC_KEY_FILE or CODER_AUTH_JWKS_URL, not both");
@@ -66,13 +74,13 @@ public class TokenService {
         parser = new DefaultJWTParser(info);
     }
 
-    /** Verifies signature, expiry and claims. */
+    /** Verifies signature, expiry (with CODER_AUTH_CLOCK_SKEW), issuer and audience when required, and claims. */
     public Principal verify(String token) throws AuthenticationException {
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token);
         } catch (ParseException e) {
-            throw new AuthenticationException("invalid or expired token");
+            throw new AuthenticationException(TokenRejection.of(e));
         }
         try {
             Role role = Role.fromClaim(jwt.getClaim("role"));
@@ -86,7 +94,7 @@ public class TokenService {
             return new Principal(UUID.fromString(jwt.getSubject()), role, Set.copyOf(agents),
                     Instant.ofEpochSecond(jwt.getExpirationTime()));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new AuthenticationException("token claims are invalid: sub must be a UUID, role agent, user or admin");
+            throw new AuthenticationException(TokenRejection.INVALID_CLAIMS);
         }
     }
 

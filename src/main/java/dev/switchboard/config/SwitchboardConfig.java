@@ -83,6 +83,16 @@ public interface SwitchboardConfig {
 
         /** CODER_AUTH_JWKS_URL: JWKS with the keys that verify session tokens. */
         Optional<String> jwksUrl();
+
+        /** CODER_AUTH_CLOCK_SKEW: how far exp, nbf and iat may be off the server clock. Default 30s. */
+        @WithDefault("30s")
+        java.time.Duration clockSkew();
+
+        /** CODER_AUTH_ISSUER: when set, tokens must carry exactly this iss. */
+        Optional<String> issuer();
+
+        /** CODER_AUTH_AUDIENCE: when set, a token's aud must include it. */
+        Optional<String> audience();
     }
 
     /** CODER_REDIRECT_TO_ACCESS_URL: redirect requests for other hosts to the access URL. Default false. */

@@ -92,8 +92,10 @@ class TokenServiceTest {
             Principal principal = tokens.verify(platformToken(platform, "platform-1", agent, Role.AGENT, List.of()));
             assertEquals(Role.AGENT, principal.role());
             assertEquals(agent, principal.subject());
-            assertThrows(AuthenticationException.class,
-                    () -> tokens.verify(platformToken(ecKey(), "platform-1", agent, Role.AGENT, List.of())));
+            assertEquals(TokenRejection.BAD_SIGNATURE, assertThrows(AuthenticationException.class,
+                    () -> tokens.verify(platformToken(ecKey(), "platform-1", agent, Role.AGENT, List.of()))).reason());
+            assertEquals(TokenRejection.UNKNOWN_KEY, assertThrows(AuthenticationException.class,
+                    () -> tokens.verify(platformToken(ecKey(), "rotated-away", agent, Role.AGENT, List.of()))).reason());
         } finally {
             TestRelay.await(vertx.close());
         }
