@@ -10,6 +10,11 @@ public final class ConfigDefaults {
     public static final String HTTP_ADDRESS = "127.0.0.1:3000";
     /** CODER_TLS_ADDRESS: shares its host with the HTTP listener. */
     public static final String TLS_ADDRESS = "127.0.0.1:3443";
+    /**
+     * CODER_PROMETHEUS_ADDRESS: loopback, as Coder binds its Prometheus listener; the container images and the
+     * Kubernetes manifests open it with 0.0.0.0 for probes and scraping.
+     */
+    public static final String PROMETHEUS_ADDRESS = "127.0.0.1:9000";
     /** CODER_DERP_SERVER_STUN_ADDRESSES: Coder's default STUN-only regions (Google's public STUN servers). */
     public static final String STUN_ADDRESSES = "stun.l.google.com:19302,stun1.l.google.com:19302,"
             + "stun2.l.google.com:19302,stun3.l.google.com:19302,stun4.l.google.com:19302";

@@ -55,8 +55,8 @@ public interface SwitchboardConfig {
         @WithDefault("true")
         boolean enable();
 
-        /** CODER_PROMETHEUS_ADDRESS: management listener host:port. Default 0.0.0.0:9000. */
-        @WithDefault("0.0.0.0:9000")
+        /** CODER_PROMETHEUS_ADDRESS: management listener host:port. Default 127.0.0.1:9000. */
+        @WithDefault(ConfigDefaults.PROMETHEUS_ADDRESS)
         String address();
     }
 

@@ -80,6 +80,9 @@ class ManifestTest {
         assertEquals(port(config, "CODER_STUN_LISTEN_ADDRESSES"), ports.get("stun").getContainerPort());
         assertEquals("UDP", ports.get("stun").getProtocol());
         assertEquals(port(config, "CODER_PROMETHEUS_ADDRESS"), ports.get("management").getContainerPort());
+        // The application default is loopback; kubelet probes and Prometheus come from outside the pod.
+        assertEquals("0.0.0.0", HostPort.parse("CODER_PROMETHEUS_ADDRESS",
+                config.getData().get("CODER_PROMETHEUS_ADDRESS")).host());
         assertEquals(HostPort.parse("x", option("CODER_TLS_ADDRESS").defaultValue()).port(),
                 ports.get("https").getContainerPort());
 
