@@ -1,24 +1,19 @@
 package dev.switchboard.tailnet.wireguard;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
  * One transport session's keys ({@code Keypair}, wireguard-go {@code device/keypair.go}; whitepaper §5.4.6): send and
  * receive ChaCha20-Poly1305 keys, the local and remote indices, the send counter and the receive replay filter.
  *
- * <p><b>AEAD choice.</b> The JDK's {@code ChaCha20-Poly1305} {@link Cipher}, one instance per direction, created once
- * per keypair and re-initialised per packet with the counter nonce (4 zero bytes ‖ counter u64 LE). It seals and opens
- * <em>in place</em> in the caller's array ({@code doFinal(in, off, len, in, off)} with identical offsets is allowed by
- * the {@code Cipher} contract), so the data path makes no buffer copies and no per-packet buffers; the only per-packet
- * garbage is the small {@link IvParameterSpec} the JCE API requires (escape-analysed in practice). BouncyCastle's
- * ChaCha20Poly1305 needs a fresh {@code ParametersWithIV} per packet too and has no intrinsics, so the JDK wins.
+ * <p><b>AEAD choice.</b> {@link ChaChaPoly}, one instance per direction, sealing and opening in place in the caller's
+ * array with zero allocation per packet. The JDK's {@code ChaCha20-Poly1305} {@code Cipher}, even reused per keypair
+ * and re-initialised per nonce, allocated about 2 × the payload per seal+open (measured on JDK 25: ~4.6 KB for a
+ * 1200-byte packet, with in-place arrays and with heap or direct ByteBuffers alike), and BouncyCastle's ~2.9 KB; both
+ * remain the oracle ChaChaPoly is tested against.
  *
- * <p>Owned by the caller's event loop. The send side (cipher, nonce, counter) and the receive side (cipher, nonce,
- * replay filter) share no mutable state, so one sending and one receiving thread may use a keypair concurrently.
+ * <p>Owned by the caller's event loop. The send side (AEAD, counter) and the receive side (AEAD, replay filter) share
+ * no mutable state, so one sending and one receiving thread may use a keypair concurrently.
  */
 public final class Keypair {
     /** Result codes of {@link #open}; non-negative results are plaintext lengths. */
@@ -28,37 +23,27 @@ public final class Keypair {
     /** {@link #seal} result when the counter is exhausted. */
     public static final int SEAL_EXHAUSTED = -1;
 
-    private final SecretKeySpec sendKey;
-    private final SecretKeySpec receiveKey;
     private final boolean isInitiator;
     private final int localIndex;
     private final int remoteIndex;
     private final long createdNanos;
 
     // Send side: owned by the sending thread.
-    private final Cipher sendCipher;
-    private final byte[] sendNonce = new byte[12];
+    private final ChaChaPoly sendAead;
     private long sendCounter;
 
     // Receive side: owned by the receiving thread.
-    private final Cipher receiveCipher;
-    private final byte[] receiveNonce = new byte[12];
+    private final ChaChaPoly receiveAead;
     private final ReplayFilter replayFilter = new ReplayFilter();
 
     Keypair(byte[] sendKey, byte[] receiveKey, boolean isInitiator, int localIndex, int remoteIndex,
             long createdNanos) {
-        this.sendKey = new SecretKeySpec(sendKey, "ChaCha20");
-        this.receiveKey = new SecretKeySpec(receiveKey, "ChaCha20");
+        this.sendAead = new ChaChaPoly(sendKey);
+        this.receiveAead = new ChaChaPoly(receiveKey);
         this.isInitiator = isInitiator;
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
         this.createdNanos = createdNanos;
-        try {
-            this.sendCipher = Cipher.getInstance("ChaCha20-Poly1305");
-            this.receiveCipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 unavailable in this JDK", e);
-        }
     }
 
     public boolean isInitiator() {
@@ -119,15 +104,8 @@ public final class Keypair {
         }
         Arrays.fill(buf, content + plaintextLength, content + padded, (byte) 0);
         long counter = sendCounter++;
-        Messages.putU64(sendNonce, 4, counter);
         Messages.putTransportHeader(buf, offset, remoteIndex, counter);
-        try {
-            sendCipher.init(Cipher.ENCRYPT_MODE, sendKey, new IvParameterSpec(sendNonce));
-            int n = sendCipher.doFinal(buf, content, padded, buf, content);
-            return Messages.TRANSPORT_HEADER_SIZE + n;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("sealing cannot fail", e);
-        }
+        return Messages.TRANSPORT_HEADER_SIZE + sendAead.seal(counter, buf, content, padded);
     }
 
     /**
@@ -143,13 +121,9 @@ public final class Keypair {
         if (!replayFilter.mightAccept(counter, WireGuardConstants.REJECT_AFTER_MESSAGES)) {
             return OPEN_REPLAYED;
         }
-        System.arraycopy(buf, offset + Messages.TRANSPORT_COUNTER, receiveNonce, 4, 8);
-        int content = offset + Messages.TRANSPORT_HEADER_SIZE;
-        int n;
-        try {
-            receiveCipher.init(Cipher.DECRYPT_MODE, receiveKey, new IvParameterSpec(receiveNonce));
-            n = receiveCipher.doFinal(buf, content, length - Messages.TRANSPORT_HEADER_SIZE, buf, content);
-        } catch (GeneralSecurityException e) {
+        int n = receiveAead.open(counter, buf, offset + Messages.TRANSPORT_HEADER_SIZE,
+                length - Messages.TRANSPORT_HEADER_SIZE);
+        if (n < 0) {
             return OPEN_DECRYPT_FAILED;
         }
         if (!replayFilter.validateCounter(counter, WireGuardConstants.REJECT_AFTER_MESSAGES)) {

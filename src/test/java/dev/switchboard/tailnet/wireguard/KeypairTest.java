@@ -64,13 +64,9 @@ class KeypairTest {
         assertEquals(Keypair.SEAL_EXHAUSTED, kp[0].seal(buf, 0, 0, 1280, NOW + WireGuardConstants.REJECT_AFTER_TIME));
     }
 
-    /**
-     * Measures (and bounds) what the JCE costs per packet. The JDK's ChaCha20-Poly1305 buffers the ciphertext when
-     * decrypting and copies overlapping in-place input, so it allocates about 2 × the payload per seal+open: this
-     * guards against regressions beyond that until a zero-allocation AEAD replaces it.
-     */
+    /** The data path allocates nothing: 20,000 seal+open pairs of 1200 bytes after warm-up. */
     @Test
-    void transportAllocationIsSmallAndConstant() {
+    void transportSealAndOpenAllocateNothing() {
         Keypair[] kp = pair();
         byte[] buf = new byte[16 + 1280 + 16];
         for (int i = 0; i < 20_000; i++) {
@@ -85,8 +81,8 @@ class KeypairTest {
             int n = kp[0].seal(buf, 0, 1200, 1280, NOW);
             kp[1].open(buf, 0, n, NOW);
         }
-        long perRound = (bean.getThreadAllocatedBytes(tid) - before) / rounds;
-        System.out.println("transport seal+open allocation per packet pair: " + perRound + " bytes");
-        assertTrue(perRound < 6 * 1200, "allocated " + perRound + " B per seal+open of 1200 B");
+        long total = bean.getThreadAllocatedBytes(tid) - before;
+        System.out.println("transport seal+open: " + total + " bytes allocated over " + rounds + " pairs");
+        assertTrue(total < 4096, "allocated " + total + " B over " + rounds + " seal+open pairs");
     }
 }
