@@ -27,6 +27,8 @@ public final class Keypair {
     private final int localIndex;
     private final int remoteIndex;
     private final long createdNanos;
+    /** Set by the event loop when the keypair leaves the index table; volatile for a concurrent sender. */
+    private volatile boolean destroyed;
 
     // Send side: owned by the sending thread.
     private final ChaChaPoly sendAead;
@@ -69,9 +71,16 @@ public final class Keypair {
         return sendCounter;
     }
 
+    /** Erases both keys; the keypair then fails every seal and open. */
+    void destroy() {
+        destroyed = true;
+        sendAead.destroy();
+        receiveAead.destroy();
+    }
+
     /** Older than {@code RejectAfterTime}: dead for sending and receiving. */
     public boolean expired(long nowNanos) {
-        return nowNanos - createdNanos >= WireGuardConstants.REJECT_AFTER_TIME;
+        return destroyed || nowNanos - createdNanos >= WireGuardConstants.REJECT_AFTER_TIME;
     }
 
     /**

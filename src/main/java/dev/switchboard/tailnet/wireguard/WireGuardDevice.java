@@ -27,28 +27,6 @@ public final class WireGuardDevice {
     /** {@link #send} result when there is no usable session; a handshake has been requested. */
     public static final int NO_SESSION = -1;
 
-    /** The outcome of {@link #receive}. */
-    public sealed interface Received {
-        /** A handshake response (or our keepalive confirming a session) to send to {@code peer.endpoint()}. */
-        record Reply(WireGuardPeer peer, byte[] datagram) implements Received {
-        }
-
-        /** Under load: send this cookie reply back to the datagram's source; the handshake itself was dropped. */
-        record CookieReply(byte[] datagram) implements Received {
-        }
-
-        /** A decrypted IP packet: a view into the caller's buffer, valid until the buffer is reused. */
-        record Data(WireGuardPeer peer, IpPacket packet) implements Received {
-        }
-
-        /** An authenticated keepalive (or a cookie stored); nothing to deliver. */
-        record Consumed(WireGuardPeer peer) implements Received {
-        }
-
-        record Dropped(DropReason reason) implements Received {
-        }
-    }
-
     private static final Map<DropReason, Received.Dropped> DROPS = new EnumMap<>(DropReason.class);
 
     static {
@@ -57,17 +35,18 @@ public final class WireGuardDevice {
         }
     }
 
+    // Immutable after construction.
     private final NoisePrivateKey local;
     private final LongSupplier nanoClock;
     private final InstantSource wallClock;
     private final IntUnaryOperator jitterMs;
     private final int maxPeers;
     private final int mtu;
+    // Owned by the caller's event loop (the only thread that may call this device).
     private final CookieChecker cookieChecker;
     private final RateLimiter rateLimiter = new RateLimiter();
     private final Map<NodeKey, WireGuardPeer> peers = new HashMap<>();
     private final IndexTable indexTable;
-    private final Keypair[] dropped = new Keypair[1];
 
     public WireGuardDevice(NoisePrivateKey local, int maxPeers, LongSupplier nanoClock, InstantSource wallClock) {
         this(local, maxPeers, WireGuardConstants.DEFAULT_MTU, nanoClock, wallClock,
@@ -104,7 +83,7 @@ public final class WireGuardDevice {
     public void removePeer(NodeKey key) {
         WireGuardPeer peer = peers.remove(key);
         if (peer != null) {
-            zeroKeyMaterial(peer);
+            peer.zeroKeyMaterial(indexTable);
             peer.timers.stop();
         }
     }
@@ -190,14 +169,7 @@ public final class WireGuardDevice {
         peer.cookieGenerator.addMacs(response, 0, response.length);
         Keypair kp = NoiseProtocol.beginSymmetricSession(peer.handshake, now);
         indexTable.swapIndexForKeypair(index, kp);
-        if (peer.next != null) {
-            indexTable.delete(peer.next.localIndex());
-        }
-        peer.next = kp;
-        if (peer.previous != null) {
-            indexTable.delete(peer.previous.localIndex());
-        }
-        peer.previous = null;
+        peer.installAsResponder(kp, indexTable);
         peer.timers.timersSessionDerived(now);
         peer.timers.timersAnyAuthenticatedPacketTraversal(now);
         peer.timers.timersAnyAuthenticatedPacketSent(now);
@@ -220,19 +192,7 @@ public final class WireGuardDevice {
         int index = peer.handshake.localIndex;
         Keypair kp = NoiseProtocol.beginSymmetricSession(peer.handshake, now);
         indexTable.swapIndexForKeypair(index, kp);
-        // BeginSymmetricSession's rotation for the initiator.
-        if (peer.next != null) {
-            if (peer.current != null) {
-                indexTable.delete(peer.current.localIndex());
-            }
-            peer.current = peer.next;
-            peer.next = null;
-        }
-        if (peer.previous != null) {
-            indexTable.delete(peer.previous.localIndex());
-        }
-        peer.previous = peer.current;
-        peer.current = kp;
+        peer.installAsInitiator(kp, indexTable);
         peer.timers.timersSessionDerived(now);
         peer.timers.timersHandshakeComplete(now);
         byte[] keepalive = new byte[Messages.TRANSPORT_OVERHEAD];
@@ -252,11 +212,7 @@ public final class WireGuardDevice {
             return DROPS.get(n == Keypair.OPEN_EXPIRED ? DropReason.KEYPAIR_EXPIRED
                     : n == Keypair.OPEN_REPLAYED ? DropReason.REPLAYED_COUNTER : DropReason.TRANSPORT_DECRYPT_FAILED);
         }
-        dropped[0] = null;
-        if (peer.receivedWithKeypair(kp, dropped)) {
-            if (dropped[0] != null) {
-                indexTable.delete(dropped[0].localIndex());
-            }
+        if (peer.receivedWithKeypair(kp, indexTable)) {
             peer.timers.timersHandshakeComplete(now);
         }
         if (peer.timers.needsHandshakeAfterReceiving(peer.current, now)) {
@@ -325,7 +281,7 @@ public final class WireGuardDevice {
         if (peer.handshakeWanted) {
             peer.handshakeWanted = false;
             if (peer.timers.mayInitiate(now)) {
-                return initiate(peer, now, false);
+                return initiate(peer, now);
             }
         }
         while (true) {
@@ -335,7 +291,7 @@ public final class WireGuardDevice {
                 }
                 case SEND_INITIATION -> {
                     if (peer.timers.mayInitiate(now)) {
-                        return initiate(peer, now, true);
+                        return initiate(peer, now);
                     }
                 }
                 case SEND_KEEPALIVE -> {
@@ -348,7 +304,7 @@ public final class WireGuardDevice {
                 case HANDSHAKE_GAVE_UP -> {
                     // Staged packets belong to the caller; nothing to send.
                 }
-                case ZERO_KEY_MATERIAL -> zeroKeyMaterial(peer);
+                case ZERO_KEY_MATERIAL -> peer.zeroKeyMaterial(indexTable);
             }
         }
     }
@@ -356,10 +312,10 @@ public final class WireGuardDevice {
     /** Starts a handshake now if the rate limit allows ({@code SendHandshakeInitiation(false)}); else null. */
     public byte[] initiateHandshake(WireGuardPeer peer) {
         long now = nanoClock.getAsLong();
-        return peer.timers.mayInitiate(now) ? initiate(peer, now, false) : null;
+        return peer.timers.mayInitiate(now) ? initiate(peer, now) : null;
     }
 
-    private byte[] initiate(WireGuardPeer peer, long now, boolean retry) {
+    private byte[] initiate(WireGuardPeer peer, long now) {
         indexTable.deleteHandshake(peer.handshake.localIndex, peer.handshake);
         int index = indexTable.newIndexForHandshake(peer, peer.handshake);
         byte[] msg = NoiseProtocol.createInitiation(local, peer.handshake, NoisePrivateKey.generate(),
@@ -374,17 +330,6 @@ public final class WireGuardDevice {
     /** Earliest time {@link #poll} has something to do for this peer. */
     public long nextDeadline(WireGuardPeer peer) {
         return peer.handshakeWanted ? nanoClock.getAsLong() : peer.timers.nextDeadline();
-    }
-
-    private void zeroKeyMaterial(WireGuardPeer peer) {
-        for (Keypair kp : new Keypair[] {peer.previous, peer.current, peer.next}) {
-            if (kp != null) {
-                indexTable.delete(kp.localIndex());
-            }
-        }
-        peer.previous = peer.current = peer.next = null;
-        indexTable.deleteHandshake(peer.handshake.localIndex, peer.handshake);
-        peer.handshake.clear();
     }
 
     /** {@code DstToBytes}: IP bytes then the port, little-endian, as wireguard-go keys its cookies. */

@@ -16,12 +16,14 @@ import java.util.function.LongSupplier;
  * <p>All fields are owned by the device's event loop (the thread calling {@link WireGuardDevice}); not thread-safe.
  */
 public final class WireGuardPeer {
+    // Immutable after construction, except where noted; everything is owned by the device's event loop.
     private final NodeKey publicKey;
     final Handshake handshake;
     final CookieGenerator cookieGenerator;
     final PeerTimers timers;
     final Tai64n.Stamper stamper;
     private final List<AllowedIp> allowedIps;
+    /** Written by the event loop on every authenticated packet (roaming); volatile so other threads may read it. */
     private volatile InetSocketAddress endpoint;
 
     // Keypairs: previous (still accepted), current (used to send), next (responder, awaiting confirmation).
@@ -79,18 +81,56 @@ public final class WireGuardPeer {
     }
 
     /**
-     * {@code ReceivedWithKeypair}: the first transport message under {@code next} confirms it; it becomes current.
-     * Returns the keypair that fell out (to unindex), via {@code dropped[0]}, and true if a rotation happened.
+     * {@code ReceivedWithKeypair}: the first transport message under {@code next} confirms it; it becomes current and
+     * the old previous keypair is dropped. Returns true if that rotation happened.
      */
-    boolean receivedWithKeypair(Keypair received, Keypair[] dropped) {
-        if (next != received) {
+    boolean receivedWithKeypair(Keypair received, IndexTable index) {
+        if (next == null || next != received) {
             return false;
         }
-        dropped[0] = previous;
+        forget(previous, index);
         previous = current;
         current = next;
         next = null;
         return true;
+    }
+
+    /** {@code BeginSymmetricSession}'s rotation for the initiator: the new keypair is current at once. */
+    void installAsInitiator(Keypair kp, IndexTable index) {
+        if (next != null) {
+            forget(current, index);
+            current = next;
+            next = null;
+        }
+        forget(previous, index);
+        previous = current;
+        current = kp;
+    }
+
+    /** The responder's rotation: the new keypair waits as next for key confirmation; previous is dropped. */
+    void installAsResponder(Keypair kp, IndexTable index) {
+        forget(next, index);
+        next = kp;
+        forget(previous, index);
+        previous = null;
+    }
+
+    /** {@code expiredZeroKeyMaterial}: all keypairs and the in-flight handshake go. */
+    void zeroKeyMaterial(IndexTable index) {
+        forget(previous, index);
+        forget(current, index);
+        forget(next, index);
+        previous = current = next = null;
+        index.deleteHandshake(handshake.localIndex, handshake);
+        handshake.clear();
+    }
+
+    /** {@code DeleteKeypair}: unindex it and erase its keys. */
+    private static void forget(Keypair kp, IndexTable index) {
+        if (kp != null) {
+            index.delete(kp.localIndex());
+            kp.destroy();
+        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.switchboard.tailnet.wireguard;
 
 import dev.switchboard.tailnet.ip.Icmpv6Echo;
-import dev.switchboard.tailnet.wireguard.WireGuardDevice.Received;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

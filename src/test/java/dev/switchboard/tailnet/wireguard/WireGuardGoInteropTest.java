@@ -2,7 +2,6 @@ package dev.switchboard.tailnet.wireguard;
 
 import dev.switchboard.tailnet.ip.Icmpv6Echo;
 import dev.switchboard.tailnet.ip.IpPacket;
-import dev.switchboard.tailnet.wireguard.WireGuardDevice.Received;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
