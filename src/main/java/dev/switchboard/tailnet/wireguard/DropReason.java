@@ -2,7 +2,9 @@ package dev.switchboard.tailnet.wireguard;
 
 /**
  * Why an incoming datagram was dropped. The device never throws on attacker bytes and changes no state on a drop; the
- * caller counts drops by reason (wireguard-go logs and drops at the same points in {@code device/receive.go}).
+ * caller counts drops by reason (wireguard-go logs and drops at the same points in {@code device/receive.go}). A
+ * handshake dropped under load for want of a valid mac2 is not a {@code DropReason}: it yields
+ * {@link Received.CookieReply} ({@code CheckMAC2} failing → {@code SendHandshakeCookie}).
  */
 public enum DropReason {
     /** Shorter than {@code MinMessageSize} (32). */
@@ -13,8 +15,6 @@ public enum DropReason {
     BAD_SIZE,
     /** mac1 does not verify under our static key ({@code CheckMAC1}). */
     BAD_MAC1,
-    /** Under load and mac2 is missing or stale: a cookie reply was produced instead ({@code CheckMAC2}). */
-    UNDER_LOAD_NEED_COOKIE,
     /** Under load, valid mac2, but the per-source rate limit is exhausted ({@code ratelimiter}). */
     RATE_LIMITED,
     /** The handshake's AEAD did not open (wrong key, corrupted). */

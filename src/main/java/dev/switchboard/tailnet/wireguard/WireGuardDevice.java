@@ -4,6 +4,7 @@ import dev.switchboard.derp.NodeKey;
 import dev.switchboard.tailnet.ip.IpPacket;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.Collections;
@@ -148,6 +149,15 @@ public final class WireGuardDevice {
         }
         return type == MessageType.INITIATION ? receiveInitiation(buf, off, source, now)
                 : receiveResponse(buf, off, source, now);
+    }
+
+    /** {@link #receive} for a heap buffer's remaining bytes (e.g. a Netty heap ByteBuf's nioBuffer()); no copy. */
+    public Received receive(ByteBuffer datagram, InetSocketAddress source, boolean underLoad) {
+        if (!datagram.hasArray()) {
+            throw new IllegalArgumentException("in-place decryption needs a heap buffer");
+        }
+        return receive(datagram.array(), datagram.arrayOffset() + datagram.position(), datagram.remaining(), source,
+                underLoad);
     }
 
     private Received receiveInitiation(byte[] buf, int off, InetSocketAddress source, long now) {

@@ -178,6 +178,68 @@ class WireGuardDeviceTest {
     }
 
     @Test
+    void timersDriveKeepaliveRekeyAndExpiry() {
+        handshake();
+        byte[] dgram = echo(a, bAtA, ADDR_A, ADDR_B, 1);
+        assertInstanceOf(Received.Data.class, b.receive(java.nio.ByteBuffer.wrap(dgram), EP_A, false));
+        assertNull(b.poll(aAtB));
+        advanceMillis(10_000);
+        byte[] keepalive = b.poll(aAtB);
+        assertNotNull(keepalive, "KeepaliveTimeout after data with nothing sent back");
+        assertEquals(32, keepalive.length);
+        assertInstanceOf(Received.Consumed.class, a.receive(keepalive, 0, 32, EP_B, false));
+
+        // Initiator's keypair older than RekeyAfterTime: the next send asks for a handshake.
+        advanceMillis(111_000);
+        echo(a, bAtA, ADDR_A, ADDR_B, 2);
+        byte[] rekey = a.poll(bAtA);
+        assertNotNull(rekey);
+        assertEquals(MessageType.INITIATION, MessageType.of(rekey, 0));
+
+        // RejectAfterTime: the old keypair no longer opens or seals.
+        advanceMillis(60_000);
+        byte[] late = new byte[200];
+        int ipLen = EchoPackets.request(late, 16, ADDR_B, ADDR_A, 7, 3, 8);
+        assertEquals(WireGuardDevice.NO_SESSION, b.send(aAtB, late, 0, ipLen));
+    }
+
+    /** Random bytes behind every header, with valid mac1 where one is needed: typed drops, never an exception. */
+    @Test
+    void randomDatagramsNeverThrow() {
+        handshake();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        CookieGenerator toB = new CookieGenerator(keyB.publicKey(), nanos::get);
+        java.util.Set<DropReason> seen = java.util.EnumSet.noneOf(DropReason.class);
+        for (int i = 0; i < 5_000; i++) {
+            int type = 1 + random.nextInt(4);
+            int len = switch (type) {
+                case 1 -> 148;
+                case 2 -> 92;
+                case 3 -> 64;
+                default -> 32 + random.nextInt(200);
+            };
+            byte[] d = new byte[len];
+            random.nextBytes(d);
+            Messages.putType(d, 0, MessageType.of(new byte[] {(byte) type, 0, 0, 0}, 0));
+            if (type == 1 && i % 7 == 0) {
+                Arrays.fill(d, 8, 40, (byte) 0); // a low-order ephemeral
+            }
+            if (type <= 2 && random.nextBoolean()) {
+                toB.addMacs(d, 0, len);
+            }
+            Received r = b.receive(d, 0, len, EP_A, random.nextInt(10) == 0);
+            if (r instanceof Received.Dropped dropped) {
+                seen.add(dropped.reason());
+            }
+        }
+        assertTrue(seen.containsAll(java.util.EnumSet.of(DropReason.BAD_MAC1, DropReason.ZERO_DH_RESULT,
+                DropReason.HANDSHAKE_DECRYPT_FAILED, DropReason.UNKNOWN_RECEIVER_INDEX)), seen.toString());
+        assertNotNull(aAtB.currentKeypair(), "the established session survived");
+        byte[] next = echo(a, bAtA, ADDR_A, ADDR_B, 9);
+        assertInstanceOf(Received.Data.class, b.receive(next, 0, next.length, EP_A, false));
+    }
+
+    @Test
     void peerTableIsBounded() {
         for (int i = 0; i < 7; i++) {
             a.addPeer(NoisePrivateKey.generate().publicKey(), List.of(), EP_B);
