@@ -46,6 +46,12 @@ class NoiseHelpersTest {
     }
 
     @Test
+    void nodeKeyIsTheStaticKey() {
+        dev.switchboard.derp.NodePrivateKey node = dev.switchboard.derp.NodePrivateKey.generate();
+        assertEquals(node.publicKey(), NoisePrivateKey.of(node).publicKey());
+    }
+
+    @Test
     void tai64nLayoutAndWhitening() {
         assertEquals("400000006553f10a07000000", HEX.formatHex(Tai64n.stamp(1700000000L, 123456789)));
         assertEquals("400000006553f10a00000000", HEX.formatHex(Tai64n.stamp(1700000000L, 0xffffff)));

@@ -128,8 +128,18 @@ class WireGuardGoInteropTest {
         assertTrue(out.contains("3 received"), out);
         assertEquals(3, loop.echoRequestsAnswered.get());
         assertTrue(loop.handshakesAnswered.get() >= 1, "wireguard-go initiated and Java responded");
+        String first = run("wg", "show", IFNAME, "transfer");
+        assertTrue(first.strip().endsWith("524\t580"), "rx 92 + 3 x 144, tx 148 + 3 x 144: " + first);
+        // Sizes around the padding rules: 1232 data bytes make a 1280-byte packet, exactly the MTU (no padding);
+        // 1 data byte makes 49 bytes, padded to 64.
+        String full = run("ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-s", "1232", "-M", "do", JAVA_ADDR);
+        assertTrue(full.contains("2 received"), full);
+        String tiny = run("ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-s", "1", JAVA_ADDR);
+        assertTrue(tiny.contains("2 received"), tiny);
         String transfer = run("wg", "show", IFNAME, "transfer");
         System.out.println("wg show transfer: " + transfer.strip() + "; Java drops: " + loop.drops);
+        // + 2 x (1280 + 32) unpadded at the MTU and 2 x (64 + 32) for 49 bytes padded to 64, each way.
+        assertTrue(transfer.strip().endsWith("3340\t3396"), transfer);
     }
 
     @Test
