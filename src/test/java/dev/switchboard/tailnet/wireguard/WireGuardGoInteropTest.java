@@ -140,6 +140,12 @@ class WireGuardGoInteropTest {
         System.out.println("wg show transfer: " + transfer.strip() + "; Java drops: " + loop.drops);
         // + 2 x (1280 + 32) unpadded at the MTU and 2 x (64 + 32) for 49 bytes padded to 64, each way.
         assertTrue(transfer.strip().endsWith("3340\t3396"), transfer);
+
+        // A flood through wireguard-go's parallel crypto workers (which may reorder) and our replay window.
+        String flood = run("ping", "-6", "-f", "-c", "500", "-s", "1000", "-W", "2", JAVA_ADDR);
+        assertTrue(flood.contains("500 received"), flood);
+        System.out.println(flood.lines().filter(l -> l.contains("rtt") || l.contains("received"))
+                .reduce("", (x, y) -> x + y + "\n") + "Java drops: " + loop.drops);
     }
 
     @Test
