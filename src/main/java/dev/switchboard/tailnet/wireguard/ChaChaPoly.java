@@ -1,5 +1,9 @@
 package dev.switchboard.tailnet.wireguard;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * ChaCha20-Poly1305 (RFC 8439 §2.8) specialised for WireGuard transport messages: 96-bit nonce = 4 zero bytes ‖
  * counter u64 LE ({@code device/send.go}, {@code receive.go}), no associated data, seal and open in place in the
@@ -8,16 +12,19 @@ package dev.switchboard.tailnet.wireguard;
  * needs fresh parameter objects per nonce, so the data path uses this instead; the handshake keeps the JDK's AEAD.
  * {@code open} authenticates before decrypting, so a forged message leaves the buffer as it was.
  *
- * <p>ChaCha20 is RFC 8439 §2.3–2.4; Poly1305 is the 26-bit-limb "donna-32" formulation. Cross-checked against the
+ * <p>ChaCha20 is RFC 8439 §2.3–2.4, state in locals and keystream XORed a word at a time; Poly1305 is the 26-bit-limb
+ * "donna-32" formulation. Throughput is below the JDK's intrinsified Cipher (roughly 60 vs 230 MB/s single-threaded on
+ * this loaded 2-core machine, 1200-byte packets) — the price of zero garbage; revisit with the Vector API if the data
+ * path becomes CPU-bound. Cross-checked against the
  * JDK's ChaCha20-Poly1305 in the tests and against wireguard-go in the interop test.
  *
  * <p>One instance per key and direction, owned by one thread at a time (it holds scratch state); not thread-safe.
  */
 public final class ChaChaPoly {
     public static final int TAG_SIZE = 16;
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int[] key = new int[8];
-    private final int[] state = new int[16];
     private final int[] block = new int[16];
     private final byte[] scratch = new byte[16];
     // Poly1305 accumulator and key, 26-bit limbs.
@@ -66,7 +73,6 @@ public final class ChaChaPoly {
     /** Erases the key and scratch state. */
     public void destroy() {
         java.util.Arrays.fill(key, 0);
-        java.util.Arrays.fill(state, 0);
         java.util.Arrays.fill(block, 0);
         java.util.Arrays.fill(scratch, (byte) 0);
         h0 = h1 = h2 = h3 = h4 = r0 = r1 = r2 = r3 = r4 = pad0 = pad1 = pad2 = pad3 = 0;
@@ -74,54 +80,112 @@ public final class ChaChaPoly {
 
     // ---- ChaCha20, RFC 8439 §2.3 ----
 
+    /** One ChaCha20 block (RFC 8439 §2.3.1) into {@link #block}, state in locals so it stays in registers. */
     private void chachaBlock(int blockCounter, long counter) {
-        int[] s = state;
-        s[0] = 0x61707865;
-        s[1] = 0x3320646e;
-        s[2] = 0x79622d32;
-        s[3] = 0x6b206574;
-        System.arraycopy(key, 0, s, 4, 8);
-        s[12] = blockCounter;
-        s[13] = 0;
-        s[14] = (int) counter;
-        s[15] = (int) (counter >>> 32);
-        int[] x = block;
-        System.arraycopy(s, 0, x, 0, 16);
+        int x0 = 0x61707865, x1 = 0x3320646e, x2 = 0x79622d32, x3 = 0x6b206574;
+        int x4 = key[0], x5 = key[1], x6 = key[2], x7 = key[3];
+        int x8 = key[4], x9 = key[5], x10 = key[6], x11 = key[7];
+        int x12 = blockCounter, x13 = 0, x14 = (int) counter, x15 = (int) (counter >>> 32);
         for (int i = 0; i < 10; i++) {
-            quarterRound(x, 0, 4, 8, 12);
-            quarterRound(x, 1, 5, 9, 13);
-            quarterRound(x, 2, 6, 10, 14);
-            quarterRound(x, 3, 7, 11, 15);
-            quarterRound(x, 0, 5, 10, 15);
-            quarterRound(x, 1, 6, 11, 12);
-            quarterRound(x, 2, 7, 8, 13);
-            quarterRound(x, 3, 4, 9, 14);
+            x0 += x4;
+            x12 = Integer.rotateLeft(x12 ^ x0, 16);
+            x8 += x12;
+            x4 = Integer.rotateLeft(x4 ^ x8, 12);
+            x0 += x4;
+            x12 = Integer.rotateLeft(x12 ^ x0, 8);
+            x8 += x12;
+            x4 = Integer.rotateLeft(x4 ^ x8, 7);
+            x1 += x5;
+            x13 = Integer.rotateLeft(x13 ^ x1, 16);
+            x9 += x13;
+            x5 = Integer.rotateLeft(x5 ^ x9, 12);
+            x1 += x5;
+            x13 = Integer.rotateLeft(x13 ^ x1, 8);
+            x9 += x13;
+            x5 = Integer.rotateLeft(x5 ^ x9, 7);
+            x2 += x6;
+            x14 = Integer.rotateLeft(x14 ^ x2, 16);
+            x10 += x14;
+            x6 = Integer.rotateLeft(x6 ^ x10, 12);
+            x2 += x6;
+            x14 = Integer.rotateLeft(x14 ^ x2, 8);
+            x10 += x14;
+            x6 = Integer.rotateLeft(x6 ^ x10, 7);
+            x3 += x7;
+            x15 = Integer.rotateLeft(x15 ^ x3, 16);
+            x11 += x15;
+            x7 = Integer.rotateLeft(x7 ^ x11, 12);
+            x3 += x7;
+            x15 = Integer.rotateLeft(x15 ^ x3, 8);
+            x11 += x15;
+            x7 = Integer.rotateLeft(x7 ^ x11, 7);
+            x0 += x5;
+            x15 = Integer.rotateLeft(x15 ^ x0, 16);
+            x10 += x15;
+            x5 = Integer.rotateLeft(x5 ^ x10, 12);
+            x0 += x5;
+            x15 = Integer.rotateLeft(x15 ^ x0, 8);
+            x10 += x15;
+            x5 = Integer.rotateLeft(x5 ^ x10, 7);
+            x1 += x6;
+            x12 = Integer.rotateLeft(x12 ^ x1, 16);
+            x11 += x12;
+            x6 = Integer.rotateLeft(x6 ^ x11, 12);
+            x1 += x6;
+            x12 = Integer.rotateLeft(x12 ^ x1, 8);
+            x11 += x12;
+            x6 = Integer.rotateLeft(x6 ^ x11, 7);
+            x2 += x7;
+            x13 = Integer.rotateLeft(x13 ^ x2, 16);
+            x8 += x13;
+            x7 = Integer.rotateLeft(x7 ^ x8, 12);
+            x2 += x7;
+            x13 = Integer.rotateLeft(x13 ^ x2, 8);
+            x8 += x13;
+            x7 = Integer.rotateLeft(x7 ^ x8, 7);
+            x3 += x4;
+            x14 = Integer.rotateLeft(x14 ^ x3, 16);
+            x9 += x14;
+            x4 = Integer.rotateLeft(x4 ^ x9, 12);
+            x3 += x4;
+            x14 = Integer.rotateLeft(x14 ^ x3, 8);
+            x9 += x14;
+            x4 = Integer.rotateLeft(x4 ^ x9, 7);
         }
-        for (int i = 0; i < 16; i++) {
-            x[i] += s[i];
-        }
+        int[] b = block;
+        b[0] = x0 + 0x61707865;
+        b[1] = x1 + 0x3320646e;
+        b[2] = x2 + 0x79622d32;
+        b[3] = x3 + 0x6b206574;
+        b[4] = x4 + key[0];
+        b[5] = x5 + key[1];
+        b[6] = x6 + key[2];
+        b[7] = x7 + key[3];
+        b[8] = x8 + key[4];
+        b[9] = x9 + key[5];
+        b[10] = x10 + key[6];
+        b[11] = x11 + key[7];
+        b[12] = x12 + blockCounter;
+        b[13] = x13 + 0;
+        b[14] = x14 + (int) counter;
+        b[15] = x15 + (int) (counter >>> 32);
     }
 
-    private static void quarterRound(int[] x, int a, int b, int c, int d) {
-        x[a] += x[b];
-        x[d] = Integer.rotateLeft(x[d] ^ x[a], 16);
-        x[c] += x[d];
-        x[b] = Integer.rotateLeft(x[b] ^ x[c], 12);
-        x[a] += x[b];
-        x[d] = Integer.rotateLeft(x[d] ^ x[a], 8);
-        x[c] += x[d];
-        x[b] = Integer.rotateLeft(x[b] ^ x[c], 7);
-    }
-
-    /** RFC 8439 §2.4 with the initial block counter 1 (block 0 keys Poly1305, §2.6). */
+    /** RFC 8439 §2.4 with the initial block counter 1 (block 0 keys Poly1305, §2.6); whole words where possible. */
     private void xorKeystream(long counter, byte[] buf, int off, int len) {
         int blockCounter = 1;
         for (int pos = 0; pos < len; pos += 64, blockCounter++) {
             chachaBlock(blockCounter, counter);
-            int n = Math.min(64, len - pos);
             int base = off + pos;
-            for (int i = 0; i < n; i++) {
-                buf[base + i] ^= (byte) (block[i >>> 2] >>> ((i & 3) << 3));
+            if (len - pos >= 64) {
+                for (int w = 0; w < 16; w++) {
+                    int at = base + 4 * w;
+                    LE_INT.set(buf, at, (int) LE_INT.get(buf, at) ^ block[w]);
+                }
+            } else {
+                for (int i = 0, n = len - pos; i < n; i++) {
+                    buf[base + i] ^= (byte) (block[i >>> 2] >>> ((i & 3) << 3));
+                }
             }
         }
     }
@@ -258,7 +322,7 @@ public final class ChaChaPoly {
     }
 
     private static int le32(byte[] b, int i) {
-        return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+        return (int) LE_INT.get(b, i);
     }
 
     private static void putLe32(byte[] b, int i, int v) {

@@ -239,6 +239,33 @@ class WireGuardDeviceTest {
         assertInstanceOf(Received.Data.class, b.receive(next, 0, next.length, EP_A, false));
     }
 
+    /** Receive → echo reply in place → send, per packet: only the small result objects, never buffers. */
+    @Test
+    void echoPathAllocatesOnlyResultObjects() {
+        handshake();
+        byte[] buf = new byte[1400];
+        var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        int rounds = 20_000;
+        for (int i = 0; i < 2 * rounds; i++) {
+            if (i == rounds) {
+                before = bean.getThreadAllocatedBytes(Thread.currentThread().threadId());
+            }
+            int ipLen = EchoPackets.request(buf, 16, ADDR_A, ADDR_B, 7, i, 1000);
+            int n = a.send(bAtA, buf, 0, ipLen);
+            Received r = b.receive(buf, 0, n, EP_A, false);
+            if (!(r instanceof Received.Data data) || Icmpv6Echo.replyInPlace(data.packet()) != Icmpv6Echo.Outcome.REPLIED) {
+                fail(r.toString());
+                return;
+            }
+            n = b.send(aAtB, buf, 0, ipLen);
+            assertInstanceOf(Received.Data.class, a.receive(buf, 0, n, EP_B, false));
+        }
+        long perRound = (bean.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before) / rounds;
+        System.out.println("device echo round trip (2 seals, 2 opens): " + perRound + " B allocated");
+        assertTrue(perRound < 512, perRound + " B per round trip");
+    }
+
     @Test
     void peerTableIsBounded() {
         for (int i = 0; i < 7; i++) {
