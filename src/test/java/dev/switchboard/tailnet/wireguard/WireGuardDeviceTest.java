@@ -246,7 +246,7 @@ class WireGuardDeviceTest {
         byte[] buf = new byte[1400];
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = 0;
-        int rounds = 20_000;
+        int rounds = 5_000;
         for (int i = 0; i < 2 * rounds; i++) {
             if (i == rounds) {
                 before = bean.getThreadAllocatedBytes(Thread.currentThread().threadId());
