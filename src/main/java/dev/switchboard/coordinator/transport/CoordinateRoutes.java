@@ -26,9 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The coordination endpoints (Coder's `coderd/workspaceagents.go` and `tailnet/service.go`): one WebSocket per peer, each binary message one
@@ -47,8 +45,6 @@ public class CoordinateRoutes {
     private final ResumeTokens resumeTokens;
     private final CoordinatorService coordinators;
     private final SwitchboardConfig config;
-    /** Which principal runs each connected peer ID; resume tokens are only issued to the owner. */
-    private final Map<UUID, UUID> owners = new ConcurrentHashMap<>();
 
     public CoordinateRoutes(BearerAuthenticator auth, ResumeTokens resumeTokens, CoordinatorService coordinators,
                             SwitchboardConfig config) {
@@ -133,19 +129,17 @@ public class CoordinateRoutes {
             WebSocketPeerStream stream = new WebSocketPeerStream(ws, Vertx.currentContext());
             Peer peer;
             try {
-                peer = coordinators.coordinator().connect(peerId, name, policy, stream);
+                peer = coordinators.coordinator().connect(peerId, name, principal.subject(), policy, stream);
             } catch (CoordinationException e) {
                 stream.close(e.getMessage()); // not registered: nobody to tell it is lost
                 return;
             }
-            owners.put(peerId, principal.subject());
             Runnable stopPings = WebSocketPings.start(ws, "coordinate");
             ws.binaryMessageHandler(message -> onRequest(peer, stream, message));
             ws.textMessageHandler(text -> stream.close("coordinate requests are binary protobuf messages"));
             ws.closeHandler(v -> {
                 stopPings.run();
                 coordinators.coordinator().lost(peer);
-                owners.remove(peerId, principal.subject());
             });
         }).onFailure(e -> LOG.debugf("coordinate: WebSocket upgrade failed: %s", e.getMessage()));
     }
@@ -184,7 +178,7 @@ public class CoordinateRoutes {
                         .withValidation("peer_id", "must be a UUID").send(rc.response());
                 return;
             }
-            if (!principal.subject().equals(owners.get(peerId))) {
+            if (!coordinators.coordinator().isConnectedAndOwnedBy(peerId, principal.subject())) {
                 ApiError.of(404, "No coordinating peer with this ID is yours.").send(rc.response());
                 return;
             }
