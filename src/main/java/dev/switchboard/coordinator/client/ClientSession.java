@@ -187,22 +187,20 @@ final class ClientSession {
             return;
         }
         if (cause instanceof UpgradeRejectedException rejected) {
-            int status = rejected.getStatus();
             ServerApi.ErrorBody body = ServerApi.errorBody(rejected.getBody());
-            if (status == 401 && presentedToken && "resume_token".equals(body.validationField())) {
-                // Coder's client drops an invalid resume token and redials at once with a fresh identity.
-                resumeToken = null;
-                resumeTokenView = null;
-                emit(new ConnectionLost("invalid resume token", attempt, Duration.ZERO));
-                dial();
-                return;
+            switch (ServerApi.classify(rejected.getStatus(), body, presentedToken)) {
+                case DROP_RESUME_TOKEN -> {
+                    resumeToken = null;
+                    resumeTokenView = null;
+                    emit(new ConnectionLost("invalid resume token", attempt, Duration.ZERO));
+                    dial();
+                }
+                case PERMANENT -> {
+                    emit(new Rejected(rejected.getStatus(), body.message(), body.detail()));
+                    terminate("rejected: HTTP " + rejected.getStatus() + " " + body.message());
+                }
+                case RETRY -> retry("HTTP " + rejected.getStatus() + " " + body.message());
             }
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                emit(new Rejected(status, body.message(), body.detail()));
-                terminate("rejected: HTTP " + status + " " + body.message());
-                return;
-            }
-            retry("HTTP " + status + " " + body.message());
             return;
         }
         retry(cause.getMessage() == null ? cause.toString() : cause.getMessage());
@@ -241,7 +239,7 @@ final class ClientSession {
             return;
         }
         socket = null;
-        cancelRefresh();
+        refreshTimer = cancel(refreshTimer);
         outbox.clear();
         if (state == State.DISCONNECTING) {
             terminate("disconnected");
@@ -287,11 +285,12 @@ final class ClientSession {
         });
     }
 
-    private void cancelRefresh() {
-        if (refreshTimer >= 0) {
-            vertx.cancelTimer(refreshTimer);
-            refreshTimer = -1;
+    /** Cancels a timer if set; returns the "no timer" value to store. */
+    private long cancel(long timer) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
         }
+        return -1;
     }
 
     void terminate(String reason) {
@@ -300,11 +299,8 @@ final class ClientSession {
         }
         state = State.CLOSED;
         stopped = true;
-        cancelRefresh();
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-            retryTimer = -1;
-        }
+        refreshTimer = cancel(refreshTimer);
+        retryTimer = cancel(retryTimer);
         outbox.clear();
         WebSocket ws = socket;
         socket = null;
@@ -323,5 +319,4 @@ final class ClientSession {
             LOG.log(System.Logger.Level.WARNING, "coordinator event listener failed on " + event, e);
         }
     }
-
 }

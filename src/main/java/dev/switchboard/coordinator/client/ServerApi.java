@@ -39,6 +39,21 @@ final class ServerApi {
     record ErrorBody(String message, String detail, String validationField) {
     }
 
+    /** What a refused upgrade means for the client. */
+    enum Refusal { DROP_RESUME_TOKEN, PERMANENT, RETRY }
+
+    /**
+     * Coder's client (`tailnet/controllers.go`, `tailnet/resume.go`): a 401 naming {@code resume_token} means drop
+     * the token and redial at once with a fresh identity; other 4xx (token, access, version, browser-only) will not
+     * change by retrying; 408, 429 and 5xx are transient.
+     */
+    static Refusal classify(int status, ErrorBody body, boolean presentedToken) {
+        if (status == 401 && presentedToken && "resume_token".equals(body.validationField())) {
+            return Refusal.DROP_RESUME_TOKEN;
+        }
+        return status >= 400 && status < 500 && status != 408 && status != 429 ? Refusal.PERMANENT : Refusal.RETRY;
+    }
+
     /** The upgrade request for one dial, presenting {@code resumeToken} if not null. */
     static WebSocketConnectOptions dialOptions(CoordinatorClientOptions options, String resumeToken) {
         String uri = options.target().path() + "?version=" + URLEncoder.encode(options.version(), StandardCharsets.UTF_8)
