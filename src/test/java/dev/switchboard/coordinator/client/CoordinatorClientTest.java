@@ -130,6 +130,34 @@ class CoordinatorClientTest {
     }
 
     @Test
+    void whenTheServerEndsTheStreamTheClientRedialsAndReRegistersWhatItStillWants() throws Exception {
+        try (CoordinatorTestPeer agent = CoordinatorTestPeer.connect(vertx, root.getPort(), agentToken(), Target.agent());
+             CoordinatorTestPeer client = CoordinatorTestPeer.start(vertx, CoordinatorTestPeer.options(root.getPort(),
+                     userToken(), Target.agentClient(agentId)).withBackoff(Duration.ofMillis(500),
+                     Duration.ofMillis(500), 0))) {
+            UUID first = client.next(Connected.class).peerId();
+            agent.client().updateSelf(agentNode(1));
+            client.client().updateSelf(clientNode(2));
+            client.client().addTunnel(agentId);
+            assertEquals(agentNode(1), client.nextPeerChange().node());
+            assertEquals(clientNode(2), agent.nextPeerChange().node());
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> client.client().resumeToken().isPresent());
+
+            UUID stranger = UUID.randomUUID();
+            client.client().addTunnel(stranger); // not this client's agent: the server ends the stream
+            assertTrue(client.next(CoordinatorEvent.ServerError.class).error().startsWith("authorization: "));
+            assertEquals(Duration.ofMillis(500), client.next(ConnectionLost.class).retryIn());
+            assertEquals(Kind.LOST, agent.nextPeerChange().kind());
+            client.client().removeTunnel(stranger); // while redialling: remembered, sent with the resync
+
+            assertEquals(new Connected(first, true), client.next(Connected.class));
+            assertEquals(new PeerChange(first, Kind.NODE, clientNode(2), "add tunnel"), agent.nextPeerChange());
+            assertEquals(agentNode(1), client.nextPeerChange().node());
+            client.expectNothing(300); // no second authorization error: the refused tunnel was not replayed
+        }
+    }
+
+    @Test
     void anInvalidTokenIsReportedOnceWithItsReasonAndNotRetried() throws Exception {
         CoordinatorTestPeer client = CoordinatorTestPeer.start(vertx,
                 CoordinatorTestPeer.options(root.getPort(), "not.a.jwt", Target.agentClient(agentId))
