@@ -2,18 +2,17 @@ package dev.switchboard.bench;
 
 import com.google.protobuf.Timestamp;
 import dev.switchboard.coordinator.TailnetAddresses;
-import dev.switchboard.coordinator.Uuids;
-import dev.switchboard.coordinator.proto.CoordinateRequest;
-import dev.switchboard.coordinator.proto.CoordinateResponse;
+import dev.switchboard.coordinator.client.CoordinatorClient;
+import dev.switchboard.coordinator.client.CoordinatorClientOptions;
+import dev.switchboard.coordinator.client.CoordinatorClientOptions.Target;
+import dev.switchboard.coordinator.client.CoordinatorEvent;
 import dev.switchboard.coordinator.proto.Node;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,9 +22,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BiFunction;
 
 /**
- * Coordinator fan-out: one agent and N clients tunnelled to it. The agent publishes {@code rounds} node updates
+ * Coordinator fan-out: one agent and N clients tunnelled to it, each a {@link CoordinatorClient} on its own
+ * event-loop context (sharing one WebSocket and one HTTP client). The agent publishes {@code rounds} node updates
  * stamped with the send time; every client records how long each took to arrive.
  */
 public final class CoordinatorLoad {
@@ -45,84 +46,73 @@ public final class CoordinatorLoad {
      * @param tokens mints a session token: for the agent when given the agent ID and {@code true}, else for a user
      *               who may reach it
      */
-    public LatencyStats run(UUID agentId, java.util.function.BiFunction<UUID, Boolean, String> tokens)
-            throws Exception {
+    public LatencyStats run(UUID agentId, BiFunction<UUID, Boolean, String> tokens) throws Exception {
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
         WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 1)
-                .setSsl("https".equals(base.getScheme())).setTrustAll(true).setVerifyHost(false));
+                .setSsl(tls).setTrustAll(true).setVerifyHost(false));
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(true)
+                .setVerifyHost(false));
         AtomicLongArray samples = new AtomicLongArray(clients * rounds);
         AtomicInteger sampleCount = new AtomicInteger();
         CountDownLatch initialNodes = new CountDownLatch(clients);
         CountDownLatch allSamples = new CountDownLatch(clients * rounds);
-        WebSocket agent = connect(ws, "/api/v2/workspaceagents/me/coordinate?version=2.0", tokens.apply(agentId, true));
-        agent.writeBinaryMessage(Buffer.buffer(update(agentId, 0).toByteArray()));
-        List<WebSocket> sockets = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            WebSocket client = connect(ws, "/api/v2/workspaceagents/" + agentId + "/coordinate?version=2.0",
-                    tokens.apply(agentId, false));
-            client.binaryMessageHandler(message -> {
-                long now = System.nanoTime();
-                for (CoordinateResponse.PeerUpdate update : parse(message).getPeerUpdatesList()) {
-                    if (update.hasNode()) {
-                        long sentAt = update.getNode().getAsOf().getNanos() + update.getNode().getAsOf().getSeconds() * 1_000_000_000L;
-                        if (update.getNode().getId() == 0) {
-                            initialNodes.countDown();
-                        } else {
+        List<CoordinatorClient> peers = new ArrayList<>();
+        try {
+            CoordinatorClient agent = CoordinatorClient.connect(BenchClients.newContext(vertx), ws, http,
+                    options(tokens.apply(agentId, true), Target.agent()), event -> { });
+            peers.add(agent);
+            agent.connected().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            agent.updateSelf(node(agentId, 0));
+            for (int i = 0; i < clients; i++) {
+                CoordinatorClient client = CoordinatorClient.connect(BenchClients.newContext(vertx), ws, http,
+                        options(tokens.apply(agentId, false), Target.agentClient(agentId)), event -> {
+                            if (!(event instanceof CoordinatorEvent.PeerChange change) || change.node() == null) {
+                                return;
+                            }
+                            long now = System.nanoTime();
+                            if (change.node().getId() == 0) {
+                                initialNodes.countDown();
+                                return;
+                            }
+                            Timestamp asOf = change.node().getAsOf();
                             int index = sampleCount.getAndIncrement();
                             if (index < samples.length()) {
-                                samples.set(index, now - sentAt);
+                                samples.set(index, now - (asOf.getSeconds() * 1_000_000_000L + asOf.getNanos()));
                             }
                             allSamples.countDown();
-                        }
-                    }
-                }
-            });
-            client.writeBinaryMessage(Buffer.buffer(CoordinateRequest.newBuilder()
-                    .setAddTunnel(CoordinateRequest.Tunnel.newBuilder().setId(Uuids.bytes(agentId))).build().toByteArray()));
-            sockets.add(client);
+                        });
+                client.addTunnel(agentId);
+                peers.add(client);
+            }
+            if (!initialNodes.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("only " + (clients - initialNodes.getCount())
+                        + " clients got the agent's node");
+            }
+            for (int round = 1; round <= rounds; round++) {
+                agent.updateSelf(node(agentId, round));
+                Thread.sleep(100);
+            }
+            allSamples.await(60, TimeUnit.SECONDS);
+        } finally {
+            Future.join(peers.stream().map(CoordinatorClient::close).toList()).eventually(() -> ws.close())
+                    .eventually(() -> http.close()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
-        if (!initialNodes.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("only " + (clients - initialNodes.getCount()) + " clients got the agent's node");
-        }
-        for (int round = 1; round <= rounds; round++) {
-            agent.writeBinaryMessage(Buffer.buffer(update(agentId, round).toByteArray()));
-            Thread.sleep(100);
-        }
-        allSamples.await(60, TimeUnit.SECONDS);
         long[] collected = new long[Math.min(sampleCount.get(), samples.length())];
         for (int i = 0; i < collected.length; i++) {
             collected[i] = samples.get(i);
         }
-        for (WebSocket socket : sockets) {
-            socket.close();
-        }
-        agent.close();
-        ws.close();
         return LatencyStats.of(collected);
     }
 
-    private WebSocket connect(WebSocketClient ws, String uri, String token) throws Exception {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost())
-                .setPort(base.getPort()).setSsl("https".equals(base.getScheme())).setURI(uri)
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Coder-Session-Token", token));
-        Future<WebSocket> future = ws.connect(options);
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    private CoordinatorClientOptions options(String token, Target target) {
+        return CoordinatorClientOptions.of(base, token, target).withTrustAll(true);
     }
 
     /** A node whose as_of carries System.nanoTime() (same process: a monotonic send stamp). */
-    private static CoordinateRequest update(UUID agentId, int round) {
+    private static Node node(UUID agentId, int round) {
         long now = System.nanoTime();
-        String address = TailnetAddresses.agentAddress(agentId);
-        return CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf.newBuilder()
-                .setNode(Node.newBuilder().setId(round).setPreferredDerp(999).addAddresses(address)
-                        .setAsOf(Timestamp.newBuilder().setSeconds(now / 1_000_000_000L)
-                                .setNanos((int) (now % 1_000_000_000L))))).build();
-    }
-
-    private static CoordinateResponse parse(Buffer message) {
-        try {
-            return CoordinateResponse.parseFrom(message.getBytes());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Node.newBuilder().setId(round).setPreferredDerp(999).addAddresses(TailnetAddresses.agentAddress(agentId))
+                .setAsOf(Timestamp.newBuilder().setSeconds(now / 1_000_000_000L).setNanos((int) (now % 1_000_000_000L)))
+                .build();
     }
 }

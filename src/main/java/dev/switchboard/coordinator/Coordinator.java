@@ -43,6 +43,12 @@ public final class Coordinator {
      */
     public Peer connect(UUID id, String name, Authorization authorization, PeerStream stream)
             throws CoordinationException {
+        return connect(id, name, null, authorization, stream);
+    }
+
+    /** As above, for a peer run by {@code owner} (a token subject; null for the server's own peer). */
+    public Peer connect(UUID id, String name, UUID owner, Authorization authorization, PeerStream stream)
+            throws CoordinationException {
         synchronized (lock) {
             if (closed) {
                 throw new CoordinationException("coordinator closed");
@@ -52,7 +58,8 @@ public final class Coordinator {
                 old.gone = true;
                 old.stream.close("peer ID overwritten by new connection");
             }
-            Peer peer = new Peer(id, name, authorization, stream, clock.instant(), old == null ? 0 : old.overwrites + 1);
+            Peer peer = new Peer(id, name, owner, authorization, stream, clock.instant(),
+                    old == null ? 0 : old.overwrites + 1);
             peers.put(id, peer);
             CoordinateResponse.Builder init = CoordinateResponse.newBuilder();
             for (UUID other : tunnelPeers(id)) {
@@ -284,10 +291,18 @@ public final class Coordinator {
         }
     }
 
-    /** Whether a peer ID is connected now (resume-token issuance checks it). */
+    /** Whether a peer ID is connected now. */
     public boolean isConnected(UUID id) {
         synchronized (lock) {
             return peers.containsKey(id);
+        }
+    }
+
+    /** Whether {@code id} is connected now and run by {@code owner} (resume-token issuance checks it). */
+    public boolean isConnectedAndOwnedBy(UUID id, UUID owner) {
+        synchronized (lock) {
+            Peer peer = peers.get(id);
+            return peer != null && owner != null && owner.equals(peer.owner);
         }
     }
 

@@ -15,15 +15,23 @@ public final class Peer {
     final PeerStream stream;
     final Instant created;
     final int overwrites;
+    /**
+     * The principal (token subject) that runs this peer, or null for the server's own in-process peer. Kept on the
+     * peer rather than in a map beside it, so an overwrite by a resumed connection replaces it atomically with the
+     * peer and the old stream's close cannot remove the new one's entry.
+     */
+    final UUID owner;
     Node node;
     Instant lastWrite;
     boolean gone;
     /** Last node sent to this peer about each other peer; suppresses duplicates and gates LOST/DISCONNECTED. */
     final Map<UUID, Node> sent = new HashMap<>();
 
-    Peer(UUID id, String name, Authorization authorization, PeerStream stream, Instant created, int overwrites) {
+    Peer(UUID id, String name, UUID owner, Authorization authorization, PeerStream stream, Instant created,
+         int overwrites) {
         this.id = id;
         this.name = name;
+        this.owner = owner;
         this.authorization = authorization;
         this.stream = stream;
         this.created = created;
@@ -33,5 +41,10 @@ public final class Peer {
 
     public UUID id() {
         return id;
+    }
+
+    /** Who runs this peer (null: the server itself); resume tokens are issued only to the owner. */
+    public UUID owner() {
+        return owner;
     }
 }

@@ -3,14 +3,12 @@ package dev.switchboard.coordinator.transport;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.http.ApiError;
 import dev.switchboard.http.WebSocketPings;
-import dev.switchboard.auth.AuthenticationException;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.auth.ResumeTokens;
-import dev.switchboard.auth.Role;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.coordinator.Authorization;
-import dev.switchboard.coordinator.Authorizations;
+import dev.switchboard.coordinator.Admission;
+import dev.switchboard.coordinator.Admission.Endpoint;
 import dev.switchboard.coordinator.CoordinationException;
 import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.coordinator.Peer;
@@ -26,9 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The coordination endpoints (Coder's `coderd/workspaceagents.go` and `tailnet/service.go`): one WebSocket per peer, each binary message one
@@ -41,21 +37,17 @@ public class CoordinateRoutes {
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     public static final String PEER_ID_HEADER = "Switchboard-Peer-Id";
 
-    private enum Endpoint { AGENT, BOUND_CLIENT, USER_CLIENT }
-
     private final BearerAuthenticator auth;
     private final ResumeTokens resumeTokens;
     private final CoordinatorService coordinators;
-    private final SwitchboardConfig config;
-    /** Which principal runs each connected peer ID; resume tokens are only issued to the owner. */
-    private final Map<UUID, UUID> owners = new ConcurrentHashMap<>();
+    private final Admission admission;
 
     public CoordinateRoutes(BearerAuthenticator auth, ResumeTokens resumeTokens, CoordinatorService coordinators,
                             SwitchboardConfig config) {
         this.auth = auth;
         this.resumeTokens = resumeTokens;
         this.coordinators = coordinators;
-        this.config = config;
+        this.admission = new Admission(config.browserOnly(), resumeTokens::verify, UUID::randomUUID);
     }
 
     void install(@Observes Router router) {
@@ -67,85 +59,38 @@ public class CoordinateRoutes {
         router.post("/api/v2/tailnet/resume-token").handler(rc -> auth.authenticate(rc, p -> resumeToken(rc, p)));
     }
 
+    /** Maps the request onto the {@link Admission} ladder and its decision onto the upgrade or an error body. */
     private void coordinate(RoutingContext rc, Principal principal, Endpoint endpoint) {
         HttpServerRequest request = rc.request();
-        UUID agent = null;
-        if (endpoint == Endpoint.BOUND_CLIENT) {
-            agent = parseUuid(rc.pathParam("agent"));
-            if (agent == null) {
-                ApiError.of(400, "Invalid agent ID.", "\"" + rc.pathParam("agent") + "\" is not a UUID.")
-                        .withValidation("agent", "must be a UUID").send(rc.response());
-                return;
-            }
+        Admission.Decision decision = admission.decide(new Admission.Request(endpoint, principal,
+                endpoint == Endpoint.BOUND_CLIENT ? rc.pathParam("agent") : null, request.getParam("version"),
+                request.getParam("resume_token"), "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))));
+        switch (decision) {
+            case Admission.Rejected r -> new ApiError(r.status(), r.message(), r.detail(), r.validationField(),
+                    r.validationDetail()).send(rc.response());
+            case Admission.Admitted a -> accept(request, a);
         }
-        if (endpoint == Endpoint.AGENT && principal.role() != Role.AGENT) {
-            ApiError.of(403, "Forbidden.", "This endpoint is for workspace agents.").send(rc.response());
-            return;
-        }
-        if (endpoint != Endpoint.AGENT && principal.role() == Role.AGENT) {
-            ApiError.of(403, "Forbidden.", "Workspace agents cannot connect as clients.").send(rc.response());
-            return;
-        }
-        if (agent != null && !principal.mayReach(agent)) {
-            // 404, not 403: do not reveal whether the agent exists.
-            ApiError.of(404, "Resource not found or you do not have access to this resource").send(rc.response());
-            return;
-        }
-        if (endpoint != Endpoint.AGENT && config.browserOnly()) {
-            ApiError.of(409, "Non-browser connections are disabled for your deployment.").send(rc.response());
-            return;
-        }
-        String version = request.getParam("version", endpoint == Endpoint.BOUND_CLIENT ? "1.0" : "2.0");
-        if (!version.matches("2\\.\\d+")) {
-            ApiError.of(400, "Unknown or unsupported API version", "Version \"" + version
-                    + "\" is not supported; this server speaks tailnet API 2.x.")
-                    .withValidation("version", "unsupported version " + version).send(rc.response());
-            return;
-        }
-        UUID peerId = endpoint == Endpoint.AGENT ? principal.subject() : UUID.randomUUID();
-        String resume = request.getParam("resume_token");
-        if (resume != null && endpoint != Endpoint.AGENT) {
-            try {
-                peerId = resumeTokens.verify(resume);
-            } catch (AuthenticationException e) {
-                ApiError.of(401, "Invalid resume token", e.getMessage())
-                        .withValidation("resume_token", "Invalid resume token").send(rc.response());
-                return;
-            }
-        }
-        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            ApiError.of(400, "This endpoint requires a WebSocket upgrade.").send(rc.response());
-            return;
-        }
-        Authorization policy = switch (endpoint) {
-            case AGENT -> Authorizations.agent(principal.subject());
-            case BOUND_CLIENT -> Authorizations.client(agent);
-            case USER_CLIENT -> Authorizations.userClient(principal.subject(), principal.reachableAgents());
-        };
-        String name = endpoint == Endpoint.AGENT ? "agent " + principal.subject() : "client";
-        accept(request, peerId, name, policy, principal);
     }
 
-    private void accept(HttpServerRequest request, UUID peerId, String name, Authorization policy,
-                        Principal principal) {
+    private void accept(HttpServerRequest request, Admission.Admitted admitted) {
+        UUID peerId = admitted.peerId();
         request.response().putHeader(PEER_ID_HEADER, peerId.toString());
         request.toWebSocket().onSuccess((ServerWebSocket ws) -> {
             WebSocketPeerStream stream = new WebSocketPeerStream(ws, Vertx.currentContext());
             Peer peer;
             try {
-                peer = coordinators.coordinator().connect(peerId, name, policy, stream);
+                peer = coordinators.coordinator().connect(peerId, admitted.name(), admitted.owner(),
+                        admitted.policy(), stream);
             } catch (CoordinationException e) {
                 stream.close(e.getMessage()); // not registered: nobody to tell it is lost
                 return;
             }
-            owners.put(peerId, principal.subject());
             Runnable stopPings = WebSocketPings.start(ws, "coordinate");
             ws.binaryMessageHandler(message -> onRequest(peer, stream, message));
             ws.textMessageHandler(text -> stream.close("coordinate requests are binary protobuf messages"));
             ws.closeHandler(v -> {
                 stopPings.run();
                 coordinators.coordinator().lost(peer);
-                owners.remove(peerId, principal.subject());
             });
         }).onFailure(e -> LOG.debugf("coordinate: WebSocket upgrade failed: %s", e.getMessage()));
     }
@@ -184,7 +129,7 @@ public class CoordinateRoutes {
                         .withValidation("peer_id", "must be a UUID").send(rc.response());
                 return;
             }
-            if (!principal.subject().equals(owners.get(peerId))) {
+            if (!coordinators.coordinator().isConnectedAndOwnedBy(peerId, principal.subject())) {
                 ApiError.of(404, "No coordinating peer with this ID is yours.").send(rc.response());
                 return;
             }

@@ -6,7 +6,8 @@ import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.coordinator.proto.CoordinateRequest;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
 import dev.switchboard.coordinator.proto.Node;
-import dev.switchboard.testing.CoordinateTestClient;
+import dev.switchboard.coordinator.client.CoordinatorClientOptions.Target;
+import dev.switchboard.testing.CoordinatorTestPeer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -59,12 +60,10 @@ class BrowserOnlyTest {
             given().header("Coder-Session-Token", user).get(path).then().statusCode(409)
                     .body("message", equalTo("Non-browser connections are disabled for your deployment."));
         }
-        try (CoordinateTestClient agent = CoordinateTestClient.connect(vertx, root.getPort(),
-                "/api/v2/workspaceagents/me/coordinate?version=2.0",
-                tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)))) {
-            agent.send(CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf.newBuilder()
-                    .setNode(Node.newBuilder().setId(7).addAddresses(
-                            dev.switchboard.coordinator.TailnetAddresses.agentAddress(agentId)))).build());
+        try (CoordinatorTestPeer agent = CoordinatorTestPeer.connect(vertx, root.getPort(),
+                tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)), Target.agent())) {
+            agent.client().updateSelf(Node.newBuilder().setId(7).addAddresses(
+                    dev.switchboard.coordinator.TailnetAddresses.agentAddress(agentId)).build());
 
             LinkedBlockingQueue<CoordinateResponse> received = new LinkedBlockingQueue<>();
             try (var server = coordinators.connectInProcess(UUID.randomUUID(), "coderd", received::add)) {

@@ -4,17 +4,25 @@ import dev.switchboard.auth.ResumeTokens;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
 import dev.switchboard.coordinator.TailnetAddresses;
-import dev.switchboard.coordinator.Uuids;
-import dev.switchboard.coordinator.proto.CoordinateRequest;
+import dev.switchboard.coordinator.client.CoordinatorClientOptions.Target;
+import dev.switchboard.coordinator.client.CoordinatorEvent.Closed;
+import dev.switchboard.coordinator.client.CoordinatorEvent.ConnectionLost;
+import dev.switchboard.coordinator.client.CoordinatorEvent.Connected;
+import dev.switchboard.coordinator.client.CoordinatorEvent.PeerChange;
+import dev.switchboard.coordinator.client.CoordinatorEvent.ServerError;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
-import dev.switchboard.coordinator.proto.CoordinateResponse.PeerUpdate;
+import dev.switchboard.coordinator.proto.CoordinateResponse.PeerUpdate.Kind;
 import dev.switchboard.coordinator.proto.Node;
-import dev.switchboard.testing.CoordinateTestClient;
+import dev.switchboard.testing.CoordinatorTestPeer;
+import dev.switchboard.testing.TestRelay;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +30,9 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -51,102 +62,120 @@ class CoordinateEndpointTest {
         return tokens.mint(userId, Role.USER, List.of(agentId), Duration.ofHours(1));
     }
 
-    private CoordinateTestClient agent() {
-        return CoordinateTestClient.connect(vertx, root.getPort(), "/api/v2/workspaceagents/me/coordinate?version=2.0",
-                agentToken());
+    private CoordinatorTestPeer agent() {
+        return CoordinatorTestPeer.connect(vertx, root.getPort(), agentToken(), Target.agent());
     }
 
-    private CoordinateTestClient client(String query) {
-        return CoordinateTestClient.connect(vertx, root.getPort(),
-                "/api/v2/workspaceagents/" + agentId + "/coordinate?version=2.0" + query, userToken());
+    private CoordinatorTestPeer client() {
+        return CoordinatorTestPeer.connect(vertx, root.getPort(), userToken(), Target.agentClient(agentId));
     }
 
-    private String agentAddress() {
-        return TailnetAddresses.agentAddress(agentId);
+    private Node agentNode(int id) {
+        return Node.newBuilder().setId(id).setPreferredDerp(999).addAddresses(TailnetAddresses.agentAddress(agentId))
+                .build();
     }
 
-    private static CoordinateRequest updateSelf(int id, String address) {
-        return CoordinateRequest.newBuilder().setUpdateSelf(CoordinateRequest.UpdateSelf.newBuilder()
-                .setNode(Node.newBuilder().setId(id).setPreferredDerp(999).addAddresses(address))).build();
-    }
-
-    private static CoordinateRequest tunnel(UUID dst) {
-        return CoordinateRequest.newBuilder().setAddTunnel(CoordinateRequest.Tunnel.newBuilder()
-                .setId(Uuids.bytes(dst))).build();
+    private static Node clientNode(int id) {
+        return Node.newBuilder().setId(id).setPreferredDerp(999).addAddresses("fd7a:115c:a1e0::" + id + "/128").build();
     }
 
     @Test
     void agentAndClientExchangeNodesAndReadyForHandshake() {
-        try (CoordinateTestClient agent = agent(); CoordinateTestClient client = client("")) {
-            agent.send(updateSelf(1, agentAddress()));
-            client.send(updateSelf(2, "fd7a:115c:a1e0::2/128")).send(tunnel(agentId));
-            PeerUpdate agentNode = client.next().getPeerUpdates(0);
-            assertEquals(PeerUpdate.Kind.NODE, agentNode.getKind());
-            assertEquals(agentId, Uuids.uuid(agentNode.getId()));
-            assertEquals(1, agentNode.getNode().getId());
-            PeerUpdate clientNode = agent.next().getPeerUpdates(0);
-            assertEquals(2, clientNode.getNode().getId());
-            UUID clientPeer = Uuids.uuid(clientNode.getId());
-            assertEquals(UUID.fromString(client.peerId()), clientPeer);
+        try (CoordinatorTestPeer agent = agent(); CoordinatorTestPeer client = client()) {
+            agent.client().updateSelf(agentNode(1));
+            client.client().updateSelf(clientNode(2));
+            client.client().addTunnel(agentId);
+            PeerChange agentNode = client.nextPeerChange();
+            assertEquals(Kind.NODE, agentNode.kind());
+            assertEquals(agentId, agentNode.peer());
+            assertEquals(1, agentNode.node().getId());
+            PeerChange clientNode = agent.nextPeerChange();
+            assertEquals(2, clientNode.node().getId());
+            UUID clientPeer = clientNode.peer();
+            assertEquals(client.peerId(), clientPeer);
 
-            agent.send(CoordinateRequest.newBuilder().addReadyForHandshake(
-                    CoordinateRequest.ReadyForHandshake.newBuilder().setId(Uuids.bytes(clientPeer))).build());
-            PeerUpdate rfh = client.next().getPeerUpdates(0);
-            assertEquals(PeerUpdate.Kind.READY_FOR_HANDSHAKE, rfh.getKind());
-            assertEquals(agentId, Uuids.uuid(rfh.getId()));
+            agent.client().readyForHandshake(List.of(clientPeer));
+            PeerChange rfh = client.nextPeerChange();
+            assertEquals(Kind.READY_FOR_HANDSHAKE, rfh.kind());
+            assertEquals(agentId, rfh.peer());
         }
     }
 
     @Test
     void gracefulDisconnectVersusDroppedConnection() {
-        try (CoordinateTestClient agent = agent()) {
-            agent.send(updateSelf(1, agentAddress()));
-            CoordinateTestClient graceful = client("");
-            graceful.send(updateSelf(2, "fd7a:115c:a1e0::2/128")).send(tunnel(agentId));
-            graceful.next();
-            agent.next();
-            graceful.send(CoordinateRequest.newBuilder()
-                    .setDisconnect(CoordinateRequest.Disconnect.getDefaultInstance()).build());
-            assertEquals(PeerUpdate.Kind.DISCONNECTED, agent.next().getPeerUpdates(0).getKind());
-            assertTrue(graceful.closedWithin(5000), "the server hangs up after disconnect");
+        try (CoordinatorTestPeer agent = agent()) {
+            agent.client().updateSelf(agentNode(1));
+            CoordinatorTestPeer graceful = client();
+            graceful.client().updateSelf(clientNode(2));
+            graceful.client().addTunnel(agentId);
+            graceful.nextPeerChange();
+            agent.nextPeerChange();
+            graceful.client().disconnect();
+            assertEquals(Kind.DISCONNECTED, agent.nextPeerChange().kind());
+            assertEquals(new Closed("disconnected"), graceful.next(Closed.class), "the server hangs up after disconnect");
 
-            CoordinateTestClient dropped = client("");
-            dropped.send(updateSelf(3, "fd7a:115c:a1e0::3/128")).send(tunnel(agentId));
-            dropped.next();
-            agent.next();
+            CoordinatorTestPeer dropped = client();
+            dropped.client().updateSelf(clientNode(3));
+            dropped.client().addTunnel(agentId);
+            dropped.nextPeerChange();
+            agent.nextPeerChange();
             dropped.close();
-            assertEquals(PeerUpdate.Kind.LOST, agent.next().getPeerUpdates(0).getKind());
+            assertEquals(Kind.LOST, agent.nextPeerChange().kind());
         }
     }
 
     @Test
     void authorizationFailureEndsTheStreamWithItsReason() {
-        try (CoordinateTestClient client = client("")) {
-            client.send(tunnel(UUID.randomUUID()));
-            CoordinateResponse response = client.next();
-            assertTrue(response.getError().startsWith("authorization: invalid agent id, expected " + agentId),
-                    response.getError());
-            assertTrue(client.closedWithin(5000));
+        try (CoordinatorTestPeer client = client()) {
+            client.client().addTunnel(UUID.randomUUID());
+            ServerError error = client.next(ServerError.class);
+            assertTrue(error.fatal());
+            assertTrue(error.error().startsWith("authorization: invalid agent id, expected " + agentId), error.error());
+            client.next(ConnectionLost.class); // the server closed the stream
         }
     }
 
     @Test
     void malformedAndOversizedMessagesCloseTheStream() {
-        try (CoordinateTestClient client = client("")) {
-            client.sendRaw(Buffer.buffer(new byte[]{(byte) 0xff, (byte) 0xff, (byte) 0xff}));
-            assertTrue(client.next().getError().startsWith("invalid coordinate request"));
-            assertTrue(client.closedWithin(5000));
+        // Not a CoordinateRequest at all: only a raw socket can send it.
+        CoordinateResponse response = rawExchange(Buffer.buffer(new byte[]{(byte) 0xff, (byte) 0xff, (byte) 0xff}));
+        assertTrue(response.getError().startsWith("invalid coordinate request"), response.getError());
+        try (CoordinatorTestPeer client = client()) {
+            Node.Builder huge = clientNode(2).toBuilder();
+            for (int i = 0; huge.build().getSerializedSize() <= CoordinateRoutes.MAX_REQUEST_BYTES; i++) {
+                huge.addEndpoints("192.0.2." + (i % 250) + ":" + (10_000 + i));
+            }
+            client.client().updateSelf(huge.build());
+            ServerError error = client.next(ServerError.class);
+            assertTrue(error.error().contains("exceeds"), error.error());
+            client.next(ConnectionLost.class);
         }
-        try (CoordinateTestClient client = client("")) {
-            client.sendRaw(Buffer.buffer(new byte[CoordinateRoutes.MAX_REQUEST_BYTES + 1]));
-            assertTrue(client.next().getError().contains("exceeds"));
-            assertTrue(client.closedWithin(5000));
+    }
+
+    /** Sends one binary message on a bare WebSocket; returns the server's last response once it has hung up. */
+    private CoordinateResponse rawExchange(Buffer message) {
+        WebSocketClient ws = vertx.createWebSocketClient();
+        try {
+            WebSocket socket = TestRelay.await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                    .setPort(root.getPort()).setURI("/api/v2/workspaceagents/" + agentId + "/coordinate?version=2.0")
+                    .putHeader("Coder-Session-Token", userToken())));
+            LinkedBlockingQueue<Buffer> received = new LinkedBlockingQueue<>();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            socket.binaryMessageHandler(received::add);
+            socket.closeHandler(v -> closed.complete(null));
+            TestRelay.await(socket.writeBinaryMessage(message));
+            closed.get(5, TimeUnit.SECONDS);
+            return CoordinateResponse.parseFrom(received.poll().getBytes());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            TestRelay.await(ws.close());
         }
     }
 
     @Test
     void resumeTokenKeepsThePeerIdAndABadOneIsRejected() {
-        CoordinateTestClient first = client("");
+        CoordinatorTestPeer first = client();
         String token = spec(userToken()).body("{\"peer_id\":\"" + first.peerId() + "\"}")
                 .post("/api/v2/tailnet/resume-token").then().statusCode(200)
                 .body("refresh_in", equalTo(ResumeTokens.LIFETIME.dividedBy(2).toSeconds() + "s"))
@@ -155,7 +184,9 @@ class CoordinateEndpointTest {
                 .body("{\"peer_id\":\"" + first.peerId() + "\"}").post("/api/v2/tailnet/resume-token")
                 .then().statusCode(404);
         first.close();
-        try (CoordinateTestClient resumed = client("&resume_token=" + token)) {
+        try (CoordinatorTestPeer resumed = CoordinatorTestPeer.start(vertx, CoordinatorTestPeer.options(
+                root.getPort(), userToken(), Target.agentClient(agentId)).withResumeToken(token))) {
+            assertEquals(new Connected(first.peerId(), true), resumed.next(Connected.class));
             assertEquals(first.peerId(), resumed.peerId());
         }
         given().header("Coder-Session-Token", userToken())

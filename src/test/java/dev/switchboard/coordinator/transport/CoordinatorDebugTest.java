@@ -2,7 +2,8 @@ package dev.switchboard.coordinator.transport;
 
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
-import dev.switchboard.testing.CoordinateTestClient;
+import dev.switchboard.coordinator.client.CoordinatorClientOptions.Target;
+import dev.switchboard.testing.CoordinatorTestPeer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -33,9 +34,8 @@ class CoordinatorDebugTest {
     @Test
     void adminsSeePeersAsHtmlAndJsonOthersAreRefused() {
         UUID agentId = UUID.randomUUID();
-        try (CoordinateTestClient agent = CoordinateTestClient.connect(vertx, root.getPort(),
-                "/api/v2/workspaceagents/me/coordinate?version=2.0",
-                tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)))) {
+        try (CoordinatorTestPeer agent = CoordinatorTestPeer.connect(vertx, root.getPort(),
+                tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)), Target.agent())) {
             String admin = tokens.mint(UUID.randomUUID(), Role.ADMIN, List.of(), Duration.ofHours(1));
             org.awaitility.Awaitility.await().untilAsserted(() -> given().header("Coder-Session-Token", admin)
                     .get("/api/v2/debug/coordinator").then().statusCode(200)
