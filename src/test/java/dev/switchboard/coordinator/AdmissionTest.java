@@ -3,6 +3,7 @@ package dev.switchboard.coordinator;
 import dev.switchboard.auth.AuthenticationException;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.auth.Role;
+import dev.switchboard.auth.TokenRejection;
 import dev.switchboard.coordinator.Admission.Admitted;
 import dev.switchboard.coordinator.Admission.Decision;
 import dev.switchboard.coordinator.Admission.Endpoint;
@@ -31,7 +32,7 @@ class AdmissionTest {
         if (token.equals("good")) {
             return RESUMED;
         }
-        throw new AuthenticationException("Invalid resume token");
+        throw new AuthenticationException(TokenRejection.INVALID_RESUME_TOKEN);
     };
 
     private final Admission open = new Admission(false, TOKENS, () -> FRESH);

@@ -21,7 +21,7 @@ class ServerApiTest {
     @Test
     void refusalsAreClassifiedLikeCodersClient() {
         ErrorBody resume = new ErrorBody("Invalid resume token", "Invalid resume token", "resume_token");
-        ErrorBody other = new ErrorBody("Invalid authentication token.", "invalid or expired token", null);
+        ErrorBody other = new ErrorBody("Invalid authentication token.", "the token has expired (beyond the allowed clock skew)", null);
         assertEquals(Refusal.DROP_RESUME_TOKEN, ServerApi.classify(401, resume, true));
         assertEquals(Refusal.PERMANENT, ServerApi.classify(401, resume, false), "no token was presented");
         assertEquals(Refusal.PERMANENT, ServerApi.classify(401, other, true));
