@@ -169,7 +169,7 @@ final class ClientSession {
             case PING -> handlePing(payload);
             case WATCH_CONNS -> server.addWatcher(requireMesh(frame, this));
             case CLOSE_PEER -> handleClosePeer(NodeKey.read(requireMesh(frame, payload), 0));
-            default -> metrics.unknownFrames.increment();
+            default -> metrics.unknownFrame();
         }
     }
 
@@ -196,7 +196,7 @@ final class ClientSession {
         state = State.ACTIVE;
         connectedAtNanos = System.nanoTime();
         if (notIdeal) {
-            metrics.notIdealConnections.incrementAndGet();
+            metrics.notIdealConnection(true);
         }
         connection.write(serverInfo);
         connection.flush();
@@ -231,7 +231,7 @@ final class ClientSession {
         int offset = 2 * DerpLimits.KEY_LEN;
         int length = payload.length() - offset;
         boolean disco = DiscoPacket.looksLikeDisco(payload, offset, length);
-        metrics.packetsForwardedIn.increment();
+        metrics.packetForwardedIn();
         metrics.packetReceived(disco, length);
         ClientSet set = server.lookup(destination);
         ClientSession target = set == null ? null : set.active();
@@ -244,7 +244,7 @@ final class ClientSession {
 
     private void dropUnroutable(NodeKey destination, ClientSet set, boolean disco, int length, DropReason reason) {
         boolean dup = set != null && set.isDup();
-        metrics.dropped(dup ? DropReason.DUP_CLIENT : reason, disco, length);
+        metrics.packetDropped(dup ? DropReason.DUP_CLIENT : reason, disco, length);
         if (disco && !dup && notHereLimiter.tryAcquire(System.nanoTime())
                 && enqueueControl(Frames.peerGone(destination, PeerGoneReason.NOT_HERE))) {
             metrics.peerGoneSent(PeerGoneReason.NOT_HERE);
@@ -256,7 +256,7 @@ final class ClientSession {
         switch (target.offerPacket(frame, disco, mayWait)) {
             case GONE -> {
                 frame.release();
-                metrics.dropped(DropReason.GONE_DISCONNECTED, disco, length);
+                metrics.packetDropped(DropReason.GONE_DISCONNECTED, disco, length);
             }
             case FULL -> hold(target, frame);
             default -> {
@@ -269,16 +269,16 @@ final class ClientSession {
             return;
         }
         preferred = nowPreferred;
-        metrics.homeConnections.addAndGet(nowPreferred ? 1 : -1);
+        metrics.homeChanged(nowPreferred);
         // Like derper, a client that declares its home right after connecting is not a "move".
         if (System.nanoTime() - connectedAtNanos > 5_000_000_000L) {
-            (nowPreferred ? metrics.homeMovesIn : metrics.homeMovesOut).increment();
+            metrics.homeMoved(nowPreferred);
         }
     }
 
     /** At most one pong may be pending; extra pings are dropped, as derper does. */
     private void handlePing(Buffer payload) {
-        metrics.pingsReceived.increment();
+        metrics.pingReceived();
         if (pendingPong == null) {
             pendingPong = payload.getBuffer(0, DerpLimits.PING_DATA_LEN);
             scheduleFlush();
@@ -295,13 +295,13 @@ final class ClientSession {
 
     private void hold(ClientSession target, ByteBuf frame) {
         held = new HeldPacket(target, frame);
-        metrics.backpressurePauses.increment();
+        metrics.senderPaused();
         readPaused = true;
         connection.pause();
         heldTimer = server.vertx().setTimer(server.options().backpressureTimeout().toMillis(), id -> {
             heldTimer = -1;
             if (held != null) {
-                metrics.dropped(DropReason.QUEUE_TAIL, false, packetLength(held.frame()));
+                metrics.packetDropped(DropReason.QUEUE_TAIL, false, packetLength(held.frame()));
                 held.frame().release();
                 releaseHeld();
             }
@@ -317,7 +317,7 @@ final class ClientSession {
         switch (held.target().offerPacket(held.frame(), false, true)) {
             case FULL -> held.target().waitForRoom(this);
             case GONE -> {
-                metrics.dropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
+                metrics.packetDropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
                 held.frame().release();
                 releaseHeld();
             }
@@ -359,14 +359,14 @@ final class ClientSession {
         for (int attempt = 0; attempt < 3; attempt++) {
             ByteBuf oldest = queue.poll();
             if (oldest != null) {
-                metrics.dropped(DropReason.QUEUE_HEAD, disco, packetLength(oldest));
+                metrics.packetDropped(DropReason.QUEUE_HEAD, disco, packetLength(oldest));
                 oldest.release();
             }
             if (queue.offer(frame)) {
                 return queued(queue, disco);
             }
         }
-        metrics.dropped(DropReason.QUEUE_TAIL, disco, packetLength(frame));
+        metrics.packetDropped(DropReason.QUEUE_TAIL, disco, packetLength(frame));
         frame.release();
         return Offer.DROPPED;
     }
@@ -459,7 +459,7 @@ final class ClientSession {
         if (pendingPong != null) {
             connection.write(Frames.pong(pendingPong));
             pendingPong = null;
-            metrics.pongsSent.increment();
+            metrics.pongSent();
             return true;
         }
         Buffer controlFrame = control.poll();
@@ -475,8 +475,7 @@ final class ClientSession {
         if (packet == null) {
             return false;
         }
-        metrics.packetsSent.increment();
-        metrics.bytesSent.add(packetLength(packet));
+        metrics.packetSent(packetLength(packet));
         connection.write(packet);
         return true;
     }
@@ -492,7 +491,7 @@ final class ClientSession {
         if (timeout > 0 && writeTimer < 0) {
             writeTimer = server.vertx().setTimer(timeout, id -> {
                 writeTimer = -1;
-                metrics.writeTimeouts.increment();
+                metrics.writeTimedOut();
                 close("write timeout after " + timeout + " ms");
             });
         }
@@ -568,17 +567,17 @@ final class ClientSession {
         if (registered) {
             server.unregister(this);
             if (preferred) {
-                metrics.homeConnections.decrementAndGet();
+                metrics.homeChanged(false);
             }
             if (notIdeal) {
-                metrics.notIdealConnections.decrementAndGet();
+                metrics.notIdealConnection(false);
             }
         }
     }
 
     private void dropQueued() {
         if (held != null) {
-            metrics.dropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
+            metrics.packetDropped(DropReason.GONE_DISCONNECTED, false, packetLength(held.frame()));
             held.frame().release();
             held = null;
         }
@@ -591,7 +590,7 @@ final class ClientSession {
     private void dropAll(ArrayBlockingQueue<ByteBuf> queue, boolean disco) {
         ByteBuf frame;
         while ((frame = queue.poll()) != null) {
-            metrics.dropped(DropReason.GONE_DISCONNECTED, disco, packetLength(frame));
+            metrics.packetDropped(DropReason.GONE_DISCONNECTED, disco, packetLength(frame));
             frame.release();
         }
     }

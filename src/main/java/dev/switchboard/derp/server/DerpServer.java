@@ -53,13 +53,13 @@ public final class DerpServer {
 
     /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */
     public void accept(DerpConnection connection, boolean notIdeal) {
-        metrics.accepts.increment();
+        metrics.clientAccepted();
         new ClientSession(this, connection, notIdeal).start();
     }
 
     /** Counts a WebSocket accept separately, as derper's {@code derp_websocket_accepts}. */
     public void noteWebSocketAccept() {
-        metrics.webSocketAccepts.increment();
+        metrics.webSocketAccepted();
     }
 
     public NodeKey publicKey() {
@@ -100,16 +100,7 @@ public final class DerpServer {
         synchronized (registryLock) {
             ClientSet set = clients.computeIfAbsent(session.key(), ClientSet::new);
             set.add(session);
-            metrics.currentConnections.incrementAndGet();
-            if (set.size() == 1) {
-                metrics.clients.incrementAndGet();
-            } else {
-                metrics.duplicateConnections.increment();
-                metrics.dupClientConns.addAndGet(set.size() == 2 ? 2 : 1);
-                if (set.size() == 2) {
-                    metrics.dupClientKeys.incrementAndGet();
-                }
-            }
+            metrics.connectionRegistered(set.size());
             for (ClientSession watcher : watchers) {
                 watcher.enqueueControl(session.peerPresentFrame());
             }
@@ -123,25 +114,18 @@ public final class DerpServer {
         List<ClientSession> receiversToTell = new ArrayList<>();
         synchronized (registryLock) {
             watchers.remove(session);
-            metrics.watchers.set(watchers.size());
+            metrics.watchersChanged(watchers.size());
             ClientSet set = clients.get(session.key());
             if (set == null || !set.sessions().contains(session)) {
                 return;
             }
             int before = set.size();
             set.remove(session);
-            metrics.currentConnections.decrementAndGet();
-            if (before == 2) {
-                metrics.dupClientKeys.decrementAndGet();
-                metrics.dupClientConns.addAndGet(-2);
-            } else if (before > 2) {
-                metrics.dupClientConns.decrementAndGet();
-            }
+            metrics.connectionUnregistered(before);
             if (set.size() > 0) {
                 return;
             }
             clients.remove(session.key());
-            metrics.clients.decrementAndGet();
             watchersToTell.addAll(watchers);
             for (NodeKey receiver : set.sentTo) {
                 ClientSet receivers = clients.get(receiver);
@@ -169,7 +153,7 @@ public final class DerpServer {
             if (!watchers.add(watcher)) {
                 return;
             }
-            metrics.watchers.set(watchers.size());
+            metrics.watchersChanged(watchers.size());
             for (ClientSet set : clients.values()) {
                 ClientSession active = set.active();
                 if (active != null) {
@@ -215,7 +199,7 @@ public final class DerpServer {
 
     /** Number of open, handshaken connections. */
     public int connectionCount() {
-        return (int) metrics.currentConnections.get();
+        return (int) metrics.currentConnections();
     }
 
     /** Packets waiting in the send queues of {@code key}'s connections (bounded by 2 × queue depth each). */
