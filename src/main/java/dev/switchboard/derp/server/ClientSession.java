@@ -64,7 +64,7 @@ final class ClientSession {
 
     // Shared with other event loops.
     private volatile State state = State.HANDSHAKE;
-    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long lastActivityNanos;
     private final ArrayBlockingQueue<ByteBuf> packets;
     private final ArrayBlockingQueue<ByteBuf> discoPackets;
     private final ConcurrentLinkedQueue<Buffer> control = new ConcurrentLinkedQueue<>();
@@ -98,6 +98,7 @@ final class ClientSession {
         this.context = connection.context();
         this.notIdeal = notIdeal;
         this.remote = connection.remoteAddress();
+        this.lastActivityNanos = server.nanoTime();
         int depth = server.options().sendQueueDepth();
         this.packets = new ArrayBlockingQueue<>(depth);
         this.discoPackets = new ArrayBlockingQueue<>(depth);
@@ -150,7 +151,7 @@ final class ClientSession {
                 if (state == State.HANDSHAKE) {
                     handleClientInfo(frame.payload());
                 } else {
-                    lastActivityNanos = System.nanoTime();
+                    lastActivityNanos = server.nanoTime();
                     clientSet.noteActivity(this);
                     dispatch(frame);
                 }
@@ -194,7 +195,7 @@ final class ClientSession {
         reader.limits(FrameLimits.SERVER);
         clientSet = server.register(this);
         state = State.ACTIVE;
-        connectedAtNanos = System.nanoTime();
+        connectedAtNanos = server.nanoTime();
         if (notIdeal) {
             metrics.notIdealConnection(true);
         }
@@ -245,7 +246,7 @@ final class ClientSession {
     private void dropUnroutable(NodeKey destination, ClientSet set, boolean disco, int length, DropReason reason) {
         boolean dup = set != null && set.isDup();
         metrics.packetDropped(dup ? DropReason.DUP_CLIENT : reason, disco, length);
-        if (disco && !dup && notHereLimiter.tryAcquire(System.nanoTime())
+        if (disco && !dup && notHereLimiter.tryAcquire(server.nanoTime())
                 && enqueueControl(Frames.peerGone(destination, PeerGoneReason.NOT_HERE))) {
             metrics.peerGoneSent(PeerGoneReason.NOT_HERE);
         }
@@ -271,7 +272,7 @@ final class ClientSession {
         preferred = nowPreferred;
         metrics.homeChanged(nowPreferred);
         // Like derper, a client that declares its home right after connecting is not a "move".
-        if (System.nanoTime() - connectedAtNanos > 5_000_000_000L) {
+        if (server.nanoTime() - connectedAtNanos > 5_000_000_000L) {
             metrics.homeMoved(nowPreferred);
         }
     }

@@ -16,13 +16,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The relay: the registry of connected keys and the routing decisions of tailscale/tailscale derpserver.go.
  * Every transport ends at {@link #accept}; each connection then lives in its own {@link ClientSession}.
  *
- * <p>Static after construction: keys, options, metrics. {@link #clients} is concurrent so the packet path looks up
- * destinations without locking; registration changes and {@link #watchers} are guarded by {@link #registryLock}.
+ * <p>Static after construction: keys, options, metrics, clock. {@link #clients} is concurrent so the packet path
+ * looks up destinations without locking; registration changes and {@link #watchers} are guarded by
+ * {@link #registryLock}.
  */
 public final class DerpServer {
     private static final Logger LOG = Logger.getLogger(DerpServer.class);
@@ -32,6 +34,8 @@ public final class DerpServer {
     private final DerpServerOptions options;
     private final DerpMetrics metrics;
     private final ByteBufAllocator packetAllocator;
+    /** Monotonic nanoseconds, as {@link System#nanoTime()}; tests drive their own. */
+    private final LongSupplier nanoClock;
     private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
@@ -44,11 +48,21 @@ public final class DerpServer {
     /** With the allocator for relayed packet frames; tests pass one that counts what is still allocated. */
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics,
                       ByteBufAllocator packetAllocator) {
+        this(vertx, privateKey, options, metrics, packetAllocator, System::nanoTime);
+    }
+
+    /**
+     * With the clock every session reads (activity, the home-move grace, the NotHere rate limit): production passes
+     * {@code System::nanoTime}, tests a clock they advance. Timers still run on Vert.x's own clock.
+     */
+    public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics,
+                      ByteBufAllocator packetAllocator, LongSupplier nanoClock) {
         this.vertx = vertx;
         this.privateKey = privateKey;
         this.options = options;
         this.metrics = metrics;
         this.packetAllocator = packetAllocator;
+        this.nanoClock = nanoClock;
     }
 
     /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */
@@ -84,6 +98,11 @@ public final class DerpServer {
 
     ByteBufAllocator packetAllocator() {
         return packetAllocator;
+    }
+
+    /** Now, in monotonic nanoseconds from the injected clock. */
+    long nanoTime() {
+        return nanoClock.getAsLong();
     }
 
     /** Constant-time comparison with the configured mesh key; false when none is configured. */
