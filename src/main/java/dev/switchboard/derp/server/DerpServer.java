@@ -224,7 +224,7 @@ public final class DerpServer {
     /** Packets waiting in the send queues of {@code key}'s connections (bounded by 2 × queue depth each). */
     public int queuedPackets(NodeKey key) {
         ClientSet set = clients.get(key);
-        return set == null ? 0 : set.sessions().stream().mapToInt(ClientSession::queuedPackets).sum();
+        return set == null ? 0 : set.sessions().stream().mapToInt(s -> s.sendQueue().queuedPackets()).sum();
     }
 
     /** Whether a key has at least one local connection (for tests and health). */
