@@ -220,9 +220,9 @@ final class ClientSession {
         context.runOnContext(v -> close(reason, DropReason.GONE_DISCONNECTED));
     }
 
-    /** The transport stayed unwritable past the write timeout. */
+    /** The transport stayed unwritable past the write timeout: what is still queued failed to be written. */
     private void closeForWriteTimeout(String message) {
-        close(message, DropReason.GONE_DISCONNECTED);
+        close(message, DropReason.WRITE_ERROR);
     }
 
     private void reject(String metricReason, String message) {

@@ -1,6 +1,7 @@
 package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.ClientInfo;
+import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.FrameType;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
@@ -18,12 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sessions on {@link FakeConnection}s with a clock the test drives: the time rules (home-move grace, NotHere rate)
- * without sleeping.
+ * without sleeping, and what a failed write does to the packets queued behind it.
  */
 class ClientSessionTest {
     private final Vertx vertx = Vertx.vertx();
@@ -82,6 +84,45 @@ class ClientSessionTest {
         send(client, Frames.sendPacket(nobody, disco));
         assertEquals(4, client.count(FrameType.PEER_GONE), "one token per second");
         assertEquals(8, metrics.drops(DropReason.UNKNOWN_DEST, true));
+    }
+
+    @Test
+    void packetsQueuedForAConnectionWhoseWritesTimedOutAreWriteErrors() throws Exception {
+        startServer(DerpServerOptions.defaults()
+                .withTimers(DerpLimits.KEEP_ALIVE, DerpLimits.HANDSHAKE_TIMEOUT, Duration.ofMillis(200)));
+        NodePrivateKey receiverKey = NodePrivateKey.generate();
+        FakeConnection receiver = connect(receiverKey);
+        FakeConnection sender = connect(NodePrivateKey.generate());
+        receiver.stall();
+
+        for (int i = 0; i < 3; i++) {
+            send(sender, Frames.sendPacket(receiverKey.publicKey(), Buffer.buffer("packet " + i)));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(receiver::isClosed);
+        settle();
+
+        assertEquals(1, metrics.writeTimeouts());
+        assertEquals(3, metrics.drops(DropReason.WRITE_ERROR, false));
+        assertEquals(0, metrics.drops(DropReason.GONE_DISCONNECTED, false));
+        assertEquals(0, receiver.count(FrameType.RECV_PACKET));
+    }
+
+    @Test
+    void packetsQueuedForAConnectionThatHungUpAreGoneDisconnected() throws Exception {
+        startServer(DerpServerOptions.defaults());
+        NodePrivateKey receiverKey = NodePrivateKey.generate();
+        FakeConnection receiver = connect(receiverKey);
+        FakeConnection sender = connect(NodePrivateKey.generate());
+        receiver.stall();
+
+        for (int i = 0; i < 2; i++) {
+            send(sender, Frames.sendPacket(receiverKey.publicKey(), Buffer.buffer("packet " + i)));
+        }
+        receiver.hangUp();
+        settle();
+
+        assertEquals(2, metrics.drops(DropReason.GONE_DISCONNECTED, false));
+        assertEquals(0, metrics.drops(DropReason.WRITE_ERROR, false));
     }
 
     /** Accepts a fake connection and completes its handshake as {@code key}. */
