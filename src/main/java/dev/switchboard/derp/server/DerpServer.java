@@ -29,6 +29,7 @@ import java.util.function.LongSupplier;
 public final class DerpServer {
     private static final Logger LOG = Logger.getLogger(DerpServer.class);
 
+    // Immutable after construction; read from any thread.
     private final Vertx vertx;
     private final NodePrivateKey privateKey;
     private final DerpServerOptions options;
@@ -36,9 +37,12 @@ public final class DerpServer {
     private final ByteBufAllocator packetAllocator;
     /** Monotonic nanoseconds, as {@link System#nanoTime()}; tests drive their own. */
     private final LongSupplier nanoClock;
+    // Concurrent map: read lock-free by any session's loop; its changes are made under registryLock.
     private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
+    // Guarded by registryLock.
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
+    // Any thread.
     private volatile boolean draining;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
