@@ -246,17 +246,20 @@ final class ClientSession {
         closed(DropReason.GONE_DISCONNECTED);
     }
 
-    /** Releases everything once: timers, the held packet, the queues (dropped as {@code queuedPackets}). */
+    /**
+     * Releases everything once. The send queue closes first, so other loops' offers get GONE at once, and what it
+     * holds is dropped as {@code queuedPackets}; then the timers and the held packet.
+     */
     private void closed(DropReason queuedPackets) {
         if (state == State.CLOSED) {
             return;
         }
         boolean registered = state == State.ACTIVE;
         state = State.CLOSED;
+        sendQueue.close(queuedPackets);
         cancelTimers();
         writer.close();
         backpressure.close();
-        sendQueue.close(queuedPackets);
         if (registered) {
             server.unregister(this);
             handler.close();

@@ -54,14 +54,12 @@ final class SessionWriter {
         cancelWriteTimer();
     }
 
-    /** Queues a Pong for {@code pingData} unless one is already pending; false if one was. */
-    boolean queuePong(Buffer pingData) {
-        if (pendingPong != null) {
-            return false;
+    /** Queues a Pong for {@code pingData} unless one is already pending (then the Ping is dropped, as derper does). */
+    void queuePong(Buffer pingData) {
+        if (pendingPong == null) {
+            pendingPong = pingData;
+            queue.scheduleFlush();
         }
-        pendingPong = pingData;
-        queue.scheduleFlush();
-        return true;
     }
 
     /** Writes while the transport accepts, flushes once, then waits for drain if frames remain. */
