@@ -15,12 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * packet path; {@link #sentTo} is a concurrent set filled on the packet path.
  */
 final class ClientSet {
+    // Immutable.
     final NodeKey key;
+    // Guarded by DerpServer's registry lock.
     private final List<ClientSession> sessions = new ArrayList<>(1);
+    // Any thread: written under the registry lock or by a member's event loop (noteActivity), read lock-free.
     private volatile ClientSession active;
-    /** Mirror of {@code sessions.size()} for lock-free readers. */
+    /** Mirror of {@code sessions.size()} for lock-free readers; written under the registry lock. */
     private volatile int count;
-    /** Keys this key has delivered packets to; each gets PeerGone when this key leaves. */
+    /** Keys this key has delivered packets to; each gets PeerGone when this key leaves. Any thread (concurrent). */
     final Set<NodeKey> sentTo = ConcurrentHashMap.newKeySet();
 
     ClientSet(NodeKey key) {

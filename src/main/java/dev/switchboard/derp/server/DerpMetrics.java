@@ -18,34 +18,35 @@ import java.util.concurrent.atomic.LongAdder;
  * The counters bumped for every packet are {@link HotPathCounter}s.
  */
 public final class DerpMetrics {
+    // All fields: set in the constructor, then updated from any session's event loop (the meters are thread-safe).
     private final MeterRegistry registry;
-    final Counter accepts;
-    final Counter webSocketAccepts;
-    final LongAdder bytesReceived;
-    final LongAdder bytesSent;
-    final LongAdder packetsReceivedDisco;
-    final LongAdder packetsReceivedOther;
-    final LongAdder packetsSent;
-    final Counter packetsForwardedIn;
-    final Counter pingsReceived;
-    final Counter pongsSent;
-    final Counter homeMovesIn;
-    final Counter homeMovesOut;
-    final Counter duplicateConnections;
-    final Counter writeTimeouts;
-    final Counter backpressurePauses;
-    final Counter unknownFrames;
+    private final Counter accepts;
+    private final Counter webSocketAccepts;
+    private final LongAdder bytesReceived;
+    private final LongAdder bytesSent;
+    private final LongAdder packetsReceivedDisco;
+    private final LongAdder packetsReceivedOther;
+    private final LongAdder packetsSent;
+    private final Counter packetsForwardedIn;
+    private final Counter pingsReceived;
+    private final Counter pongsSent;
+    private final Counter homeMovesIn;
+    private final Counter homeMovesOut;
+    private final Counter duplicateConnections;
+    private final Counter writeTimeouts;
+    private final Counter backpressurePauses;
+    private final Counter unknownFrames;
     private final Map<PeerGoneReason, Counter> peerGoneFrames = new EnumMap<>(PeerGoneReason.class);
     private final Map<DropReason, Counter[]> dropsByReason = new EnumMap<>(DropReason.class);
     private final Map<DropReason, Counter[]> dropBytesByReason = new EnumMap<>(DropReason.class);
     private final Map<String, Counter> closedByError = new ConcurrentHashMap<>();
-    final AtomicLong currentConnections = new AtomicLong();
-    final AtomicLong homeConnections = new AtomicLong();
-    final AtomicLong notIdealConnections = new AtomicLong();
-    final AtomicLong clients = new AtomicLong();
-    final AtomicLong watchers = new AtomicLong();
-    final AtomicLong dupClientKeys = new AtomicLong();
-    final AtomicLong dupClientConns = new AtomicLong();
+    private final AtomicLong currentConnections = new AtomicLong();
+    private final AtomicLong homeConnections = new AtomicLong();
+    private final AtomicLong notIdealConnections = new AtomicLong();
+    private final AtomicLong clients = new AtomicLong();
+    private final AtomicLong watchers = new AtomicLong();
+    private final AtomicLong dupClientKeys = new AtomicLong();
+    private final AtomicLong dupClientConns = new AtomicLong();
 
     public DerpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -92,19 +93,114 @@ public final class DerpMetrics {
         gauge("switchboard.derp.dup.client.conns", dupClientConns, "Connections of keys with more than one");
     }
 
-    void peerGoneSent(PeerGoneReason reason) {
-        peerGoneFrames.get(reason).increment();
+    // ---- events (any thread) ------------------------------------------------------------------------------------
+
+    /** A transport handed over a connection for the DERP handshake. */
+    void clientAccepted() {
+        accepts.increment();
     }
 
-    void dropped(DropReason reason, boolean disco, int bytes) {
-        int kind = disco ? 0 : 1;
-        dropsByReason.get(reason)[kind].increment();
-        dropBytesByReason.get(reason)[kind].increment(bytes);
+    /** The accepted connection came over WebSocket (derper's {@code derp_websocket_accepts}). */
+    void webSocketAccepted() {
+        webSocketAccepts.increment();
+    }
+
+    /**
+     * A handshaken connection joined its key's set, which now has {@code setSize} connections; the second one
+     * makes the key a duplicate (two connections), each later one adds one more.
+     */
+    void connectionRegistered(int setSize) {
+        currentConnections.incrementAndGet();
+        if (setSize == 1) {
+            clients.incrementAndGet();
+            return;
+        }
+        duplicateConnections.increment();
+        dupClientConns.addAndGet(setSize == 2 ? 2 : 1);
+        if (setSize == 2) {
+            dupClientKeys.incrementAndGet();
+        }
+    }
+
+    /** A connection left its key's set, which had {@code setSizeBefore} connections. */
+    void connectionUnregistered(int setSizeBefore) {
+        currentConnections.decrementAndGet();
+        if (setSizeBefore == 2) {
+            dupClientKeys.decrementAndGet();
+            dupClientConns.addAndGet(-2);
+        } else if (setSizeBefore > 2) {
+            dupClientConns.decrementAndGet();
+        } else if (setSizeBefore == 1) {
+            clients.decrementAndGet();
+        }
+    }
+
+    /** A connection that sent Ideal-Node (its client is not on the region's first node) opened or closed. */
+    void notIdealConnection(boolean opened) {
+        notIdealConnections.addAndGet(opened ? 1 : -1);
+    }
+
+    void watchersChanged(int count) {
+        watchers.set(count);
+    }
+
+    /** NotePreferred changed a connection's home flag (or a home connection closed: {@code preferred} false). */
+    void homeChanged(boolean preferred) {
+        homeConnections.addAndGet(preferred ? 1 : -1);
+    }
+
+    /** A client moved its home to ({@code in}) or away from this relay, after the post-connect grace. */
+    void homeMoved(boolean in) {
+        (in ? homeMovesIn : homeMovesOut).increment();
     }
 
     void packetReceived(boolean disco, int bytes) {
         (disco ? packetsReceivedDisco : packetsReceivedOther).increment();
         bytesReceived.add(bytes);
+    }
+
+    /** A mesh peer's ForwardPacket arrived (counted here as well as in {@link #packetReceived}). */
+    void packetForwardedIn() {
+        packetsForwardedIn.increment();
+    }
+
+    /** A RecvPacket frame carrying {@code bytes} packet bytes was handed to a client's transport. */
+    void packetSent(int bytes) {
+        packetsSent.increment();
+        bytesSent.add(bytes);
+    }
+
+    void packetDropped(DropReason reason, boolean disco, int bytes) {
+        int kind = disco ? 0 : 1;
+        dropsByReason.get(reason)[kind].increment();
+        dropBytesByReason.get(reason)[kind].increment(bytes);
+    }
+
+    void pingReceived() {
+        pingsReceived.increment();
+    }
+
+    void pongSent() {
+        pongsSent.increment();
+    }
+
+    void peerGoneSent(PeerGoneReason reason) {
+        peerGoneFrames.get(reason).increment();
+    }
+
+    /** A sender was paused behind a full destination queue. */
+    void senderPaused() {
+        backpressurePauses.increment();
+    }
+
+    /** A connection was closed because its transport stayed unwritable past the write timeout. */
+    void writeTimedOut() {
+        writeTimeouts.increment();
+    }
+
+    /** A handshaken client sent a frame of a type the server skips. */
+    void unknownFrame() {
+        unknownFrames.increment();
     }
 
     /** A connection closed because it broke the protocol; {@code reason} is a short snake_case label. */
@@ -113,6 +209,8 @@ public final class DerpMetrics {
                 .tag("reason", r).description("Connections closed for a protocol error or failed handshake")
                 .register(registry)).increment();
     }
+
+    // ---- readings (for tests, health and the load tools) --------------------------------------------------------
 
     /** Count of drops for one reason and kind, for tests and the load tools. */
     public double drops(DropReason reason, boolean disco) {
@@ -130,6 +228,18 @@ public final class DerpMetrics {
 
     public long homeConnections() {
         return homeConnections.get();
+    }
+
+    public double homeMoves(boolean in) {
+        return (in ? homeMovesIn : homeMovesOut).count();
+    }
+
+    public double backpressurePauses() {
+        return backpressurePauses.count();
+    }
+
+    public double writeTimeouts() {
+        return writeTimeouts.count();
     }
 
     private Counter counter(String name, String description) {

@@ -16,25 +16,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The relay: the registry of connected keys and the routing decisions of tailscale/tailscale derpserver.go.
  * Every transport ends at {@link #accept}; each connection then lives in its own {@link ClientSession}.
  *
- * <p>Static after construction: keys, options, metrics. {@link #clients} is concurrent so the packet path looks up
- * destinations without locking; registration changes and {@link #watchers} are guarded by {@link #registryLock}.
+ * <p>Static after construction: keys, options, metrics, clock. {@link #clients} is concurrent so the packet path
+ * looks up destinations without locking; registration changes and {@link #watchers} are guarded by
+ * {@link #registryLock}.
  */
 public final class DerpServer {
     private static final Logger LOG = Logger.getLogger(DerpServer.class);
 
+    // Immutable after construction; read from any thread.
     private final Vertx vertx;
     private final NodePrivateKey privateKey;
     private final DerpServerOptions options;
     private final DerpMetrics metrics;
     private final ByteBufAllocator packetAllocator;
+    /** Monotonic nanoseconds, as {@link System#nanoTime()}; tests drive their own. */
+    private final LongSupplier nanoClock;
+    // Concurrent map: read lock-free by any session's loop; its changes are made under registryLock.
     private final ConcurrentHashMap<NodeKey, ClientSet> clients = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
+    // Guarded by registryLock.
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
+    // Any thread.
     private volatile boolean draining;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
@@ -44,22 +52,32 @@ public final class DerpServer {
     /** With the allocator for relayed packet frames; tests pass one that counts what is still allocated. */
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics,
                       ByteBufAllocator packetAllocator) {
+        this(vertx, privateKey, options, metrics, packetAllocator, System::nanoTime);
+    }
+
+    /**
+     * With the clock every session reads (activity, the home-move grace, the NotHere rate limit): production passes
+     * {@code System::nanoTime}, tests a clock they advance. Timers still run on Vert.x's own clock.
+     */
+    public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics,
+                      ByteBufAllocator packetAllocator, LongSupplier nanoClock) {
         this.vertx = vertx;
         this.privateKey = privateKey;
         this.options = options;
         this.metrics = metrics;
         this.packetAllocator = packetAllocator;
+        this.nanoClock = nanoClock;
     }
 
     /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */
     public void accept(DerpConnection connection, boolean notIdeal) {
-        metrics.accepts.increment();
+        metrics.clientAccepted();
         new ClientSession(this, connection, notIdeal).start();
     }
 
     /** Counts a WebSocket accept separately, as derper's {@code derp_websocket_accepts}. */
     public void noteWebSocketAccept() {
-        metrics.webSocketAccepts.increment();
+        metrics.webSocketAccepted();
     }
 
     public NodeKey publicKey() {
@@ -86,6 +104,11 @@ public final class DerpServer {
         return packetAllocator;
     }
 
+    /** Now, in monotonic nanoseconds from the injected clock. */
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
     /** Constant-time comparison with the configured mesh key; false when none is configured. */
     boolean isMeshKey(byte[] presented) {
         return presented != null && options.meshKey().map(k -> MessageDigest.isEqual(k, presented)).orElse(false);
@@ -100,16 +123,7 @@ public final class DerpServer {
         synchronized (registryLock) {
             ClientSet set = clients.computeIfAbsent(session.key(), ClientSet::new);
             set.add(session);
-            metrics.currentConnections.incrementAndGet();
-            if (set.size() == 1) {
-                metrics.clients.incrementAndGet();
-            } else {
-                metrics.duplicateConnections.increment();
-                metrics.dupClientConns.addAndGet(set.size() == 2 ? 2 : 1);
-                if (set.size() == 2) {
-                    metrics.dupClientKeys.incrementAndGet();
-                }
-            }
+            metrics.connectionRegistered(set.size());
             for (ClientSession watcher : watchers) {
                 watcher.enqueueControl(session.peerPresentFrame());
             }
@@ -123,25 +137,18 @@ public final class DerpServer {
         List<ClientSession> receiversToTell = new ArrayList<>();
         synchronized (registryLock) {
             watchers.remove(session);
-            metrics.watchers.set(watchers.size());
+            metrics.watchersChanged(watchers.size());
             ClientSet set = clients.get(session.key());
             if (set == null || !set.sessions().contains(session)) {
                 return;
             }
             int before = set.size();
             set.remove(session);
-            metrics.currentConnections.decrementAndGet();
-            if (before == 2) {
-                metrics.dupClientKeys.decrementAndGet();
-                metrics.dupClientConns.addAndGet(-2);
-            } else if (before > 2) {
-                metrics.dupClientConns.decrementAndGet();
-            }
+            metrics.connectionUnregistered(before);
             if (set.size() > 0) {
                 return;
             }
             clients.remove(session.key());
-            metrics.clients.decrementAndGet();
             watchersToTell.addAll(watchers);
             for (NodeKey receiver : set.sentTo) {
                 ClientSet receivers = clients.get(receiver);
@@ -169,7 +176,7 @@ public final class DerpServer {
             if (!watchers.add(watcher)) {
                 return;
             }
-            metrics.watchers.set(watchers.size());
+            metrics.watchersChanged(watchers.size());
             for (ClientSet set : clients.values()) {
                 ClientSession active = set.active();
                 if (active != null) {
@@ -215,13 +222,13 @@ public final class DerpServer {
 
     /** Number of open, handshaken connections. */
     public int connectionCount() {
-        return (int) metrics.currentConnections.get();
+        return (int) metrics.currentConnections();
     }
 
     /** Packets waiting in the send queues of {@code key}'s connections (bounded by 2 × queue depth each). */
     public int queuedPackets(NodeKey key) {
         ClientSet set = clients.get(key);
-        return set == null ? 0 : set.sessions().stream().mapToInt(ClientSession::queuedPackets).sum();
+        return set == null ? 0 : set.sessions().stream().mapToInt(s -> s.sendQueue().queuedPackets()).sum();
     }
 
     /** Whether a key has at least one local connection (for tests and health). */

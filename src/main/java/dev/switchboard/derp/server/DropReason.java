@@ -12,7 +12,11 @@ public enum DropReason {
     QUEUE_HEAD("queue_head"),
     /** The new packet was dropped: the queue stayed full through the backpressure wait. */
     QUEUE_TAIL("queue_tail"),
-    /** Writing to the destination failed or timed out. */
+    /**
+     * Writing to the destination failed: its transport stayed unwritable past the write timeout, so the session was
+     * closed and the packets still queued for it are counted here (derper counts the packet whose write hit the
+     * deadline; frames already handed to our transport are released by it, uncounted).
+     */
     WRITE_ERROR("write_error"),
     /** The destination key has several connections and none is active. */
     DUP_CLIENT("dup_client");
