@@ -101,6 +101,14 @@ public final class PathEndpoint {
         forget(candidates.updateFromNode(blockEndpoints ? List.of() : endpoints, now, bestAddrOrNull()));
     }
 
+    /** {@link #updateFromNode(DiscoKey, DerpMagicAddress, List, long)} from a converted coordinator update. */
+    public void updateFromNode(PeerNode node, long now) {
+        if (!node.key().equals(publicKey)) {
+            throw new IllegalArgumentException("node " + node.key() + " is not peer " + publicKey);
+        }
+        updateFromNode(node.disco(), node.derp(), node.endpoints(), now);
+    }
+
     /**
      * Turns relay-only mode on or off. Turning it on drops all UDP state; the result is where to send an empty
      * CallMeMaybe so the peer forgets the endpoints we advertised earlier (spec of {@code BlockEndpoints}).
