@@ -1,6 +1,7 @@
 package dev.switchboard.tailnet.magicsock;
 
 import dev.switchboard.derp.NodeKey;
+import dev.switchboard.tailnet.disco.DiscoKey;
 import dev.switchboard.tailnet.disco.DiscoMessage;
 
 import java.net.InetSocketAddress;
@@ -18,9 +19,10 @@ public final class DiscoHandler {
     public sealed interface Action {
         /**
          * Send {@code Pong(txId, observed)} back the way the ping came: to a UDP address, or (when {@code to} is a
-         * {@link DerpMagicAddress}) via DERP to node key {@code peer}. Sealed for the ping's sender disco key.
+         * {@link DerpMagicAddress}) via DERP to node key {@code peer}, sealed for {@code recipient}, the ping's sender.
          */
-        record SendPong(InetSocketAddress to, NodeKey peer, TxId txId, InetSocketAddress observed) implements Action {
+        record SendPong(InetSocketAddress to, NodeKey peer, DiscoKey recipient, TxId txId, InetSocketAddress observed)
+                implements Action {
         }
 
         /** Send {@code round}'s pings (and CallMeMaybe, if any) for {@code peer}. */
@@ -61,7 +63,7 @@ public final class DiscoHandler {
             if (ep.isEmpty() || ep.get().onPing(d.src(), txId, now) != PingAction.REPLY) {
                 return List.of();
             }
-            return List.of(new Action.SendPong(d.src(), d.derpFrom(), txId, d.src()));
+            return List.of(new Action.SendPong(d.src(), d.derpFrom(), d.sender(), txId, d.src()));
         }
         List<PathEndpoint> eps = ping.nodeKey() == null ? List.of()
                 : peers.endpointForNodeKey(ping.nodeKey()).filter(e -> e.discoKey().map(d.sender()::equals)
@@ -85,7 +87,7 @@ public final class DiscoHandler {
         if (eps.size() == 1) {
             peers.setNodeKeyForIpPort(d.src(), eps.getFirst().publicKey());
         }
-        return List.of(new Action.SendPong(d.src(), null, txId, d.src()));
+        return List.of(new Action.SendPong(d.src(), null, d.sender(), txId, d.src()));
     }
 
     /** A pong: the first peer with this disco key that sent the TxID takes it ({@code handlePongConnLocked}). */

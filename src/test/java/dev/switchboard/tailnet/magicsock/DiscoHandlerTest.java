@@ -59,7 +59,7 @@ class DiscoHandlerTest {
     @Test
     void aUdpPingIsAnsweredOverUdpAndTiesItsSource() {
         List<DiscoHandler.Action> out = udp(new DiscoMessage.Ping(tx(1), A));
-        assertEquals(List.of(new DiscoHandler.Action.SendPong(SRC, null, TxId.of(tx(1)), SRC)), out);
+        assertEquals(List.of(new DiscoHandler.Action.SendPong(SRC, null, DISCO_A, TxId.of(tx(1)), SRC)), out);
         assertSame(a, peers.endpointForIpPort(SRC).orElseThrow(), "WireGuard from SRC is now accepted as A's");
         assertEquals(List.of(), udp(new DiscoMessage.Ping(tx(1), A)), "the same ping twice is answered once");
     }
@@ -77,7 +77,7 @@ class DiscoHandlerTest {
     void aDerpPingIsAnsweredViaDerpToTheSourceKeyOnly() {
         InetSocketAddress viaDerp = DERP.toSocketAddress();
         var ok = handler.handle(new DiscoDemux.Route.Disco(DISCO_A, new DiscoMessage.Ping(tx(4), A), viaDerp, A), now);
-        assertEquals(List.of(new DiscoHandler.Action.SendPong(viaDerp, A, TxId.of(tx(4)), viaDerp)), ok);
+        assertEquals(List.of(new DiscoHandler.Action.SendPong(viaDerp, A, DISCO_A, TxId.of(tx(4)), viaDerp)), ok);
         var wrong = handler.handle(new DiscoDemux.Route.Disco(DISCO_A, new DiscoMessage.Ping(tx(5), A), viaDerp, B), now);
         assertEquals(List.of(), wrong, "the DERP source must own the sender disco key");
     }
