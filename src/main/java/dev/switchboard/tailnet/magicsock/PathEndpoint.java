@@ -23,7 +23,6 @@ import static dev.switchboard.tailnet.magicsock.EndpointState.NEVER;
  * <p>Owned by the magicsock event loop: every field below is read and written only there, so nothing is locked.
  */
 public final class PathEndpoint {
-    private static final long HEARTBEAT = MagicsockConstants.HEARTBEAT_INTERVAL.toNanos();
     private static final long TRUST = MagicsockConstants.TRUST_UDP_ADDR_DURATION.toNanos();
     private static final long PING_INTERVAL = MagicsockConstants.DISCO_PING_INTERVAL.toNanos();
     private static final long UPGRADE = MagicsockConstants.UPGRADE_INTERVAL.toNanos();
