@@ -144,6 +144,11 @@ public final class PathEndpoint {
         if (!trusted(now)) {
             round = pingsToSend(now);
         }
+        return noteActive(targets, round, now);
+    }
+
+    /** {@code noteActiveLocked}: the session is active; the heartbeat timer starts if it was idle. */
+    private SendPlan noteActive(SendTargets targets, PingRound round, long now) {
         lastSend = now;
         boolean start = !heartbeatScheduled;
         heartbeatScheduled = true;
@@ -180,6 +185,26 @@ public final class PathEndpoint {
         }
         heartbeatScheduled = true;
         return new HeartbeatPlan(new PingRound(pings, cmm), true);
+    }
+
+    /**
+     * {@code cliPing}, for {@code coder ping} and Coder's reachability checks: ping via DERP unless the path is
+     * trusted (always in relay-only mode), and the trusted {@code bestAddr}, else every candidate. The first
+     * {@link PongOutcome.Accepted} for this peer answers it (Tailscale completes all pending CLI pings on any pong).
+     * Counts as activity, like a send; the plan's targets are where data would go, not where these pings go.
+     */
+    public SendPlan cliPing(long now) {
+        List<PingRequest> pings = new ArrayList<>();
+        SendTargets t = sendTargets(now);
+        if (t.derp() != null) {
+            startPing(t.derp().toSocketAddress(), now, PingPurpose.CLI, pings);
+        }
+        if (t.udp() != null && trusted(now)) {
+            startPing(t.udp(), now, PingPurpose.CLI, pings);
+        } else if (!blockEndpoints) {
+            candidates.addresses().forEach(ep -> startPing(ep, now, PingPurpose.CLI, pings));
+        }
+        return noteActive(t, new PingRound(pings, null), now);
     }
 
     /**

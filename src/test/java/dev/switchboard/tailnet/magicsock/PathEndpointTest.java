@@ -340,4 +340,26 @@ class PathEndpointTest {
         assertEquals(new SendTargets(PUBLIC, DERP), ep.sendTargets(clock.now));
         assertTrue(ep.heartbeat(clock.now).reschedule());
     }
+
+    @Test
+    void cliPingGoesViaDerpAndEveryCandidateUntilTheBestAddrIsTrusted() {
+        InetSocketAddress derp = DERP.toSocketAddress();
+        SendPlan first = ep.cliPing(clock.now);
+        assertEquals(List.of(derp, PUBLIC, LAN), targets(first.round().pings()));
+        assertTrue(first.round().pings().stream().allMatch(p -> p.purpose() == PingPurpose.CLI));
+        assertTrue(first.startHeartbeat(), "a CLI ping makes the session active");
+        clock.advance(40 * MS);
+        var viaDerp = assertInstanceOf(PongOutcome.Accepted.class, ep.onPong(to(first.round().pings(), derp).txId(), derp,
+                clock.now));
+        assertEquals(40 * MS, viaDerp.latencyNanos());
+        assertNull(viaDerp.change(), "a DERP pong never becomes bestAddr");
+        assertFalse(viaDerp.tieSource());
+
+        pong(first.round().pings(), PUBLIC, 0);
+        assertEquals(List.of(PUBLIC), targets(ep.cliPing(clock.now).round().pings()), "trusted: only the path in use");
+
+        ep = peer(true);
+        ep.updateFromNode(DiscoKey.of(fill(2)), DERP, List.of(PUBLIC), clock.now);
+        assertEquals(List.of(derp), targets(ep.cliPing(clock.now).round().pings()), "relay-only: coder ping via DERP");
+    }
 }
