@@ -38,7 +38,10 @@ public final class DiscoDemux {
         BAD_BOX,
         /** A valid box with a type or body we do not parse; Tailscale ignores these silently. */
         UNKNOWN_TYPE,
-        /** CallMeMaybe is only honoured via DERP: over UDP anyone on the path could have replayed it. */
+        /**
+         * CallMeMaybe over UDP. Tailscale honours it only via DERP ({@code handleDiscoMessage}): it means "I just
+         * pinged you over UDP, ping me back", a signal that must travel on the path known to work.
+         */
         CALL_ME_MAYBE_NOT_VIA_DERP,
         /** CallMeMaybe via DERP whose DERP source is not the peer owning the sender disco key. */
         CALL_ME_MAYBE_WRONG_PEER

@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The peers by node key, disco key and tied UDP source ({@code magicsock.go peerMap}). WireGuard over UDP is accepted
- * only from an {@code ip:port} tied to a peer, and ties come only from authenticated disco (a pong, or a ping whose
- * peer is unambiguous), so a spoofed source cannot inject into a session. Owned by the magicsock event loop.
+ * The peers by node key, disco key and tied UDP source ({@code magicsock.go peerMap}). magicsock hands each received
+ * WireGuard packet to wireguard-go with the peer's endpoint, so UDP from an {@code ip:port} not tied to a peer is
+ * dropped ({@code endpointForIPPort}); ties come only from authenticated disco (a pong, or a ping whose peer is
+ * unambiguous). Owned by the magicsock event loop.
  *
  * <p>Ties per peer are bounded at {@link MagicsockConstants#MAX_CANDIDATES} (oldest dropped); Tailscale keeps all.
  */
