@@ -40,4 +40,10 @@ public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Du
         return new DerpServerOptions(meshKey, keepAlive, Duration.ofMillis(1), handshakeTimeout, writeTimeout,
                 meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit);
     }
+
+    /** How long a sender may be paused behind a full queue before its packet is dropped ({@code queue_tail}). */
+    public DerpServerOptions withBackpressureTimeout(Duration timeout) {
+        return new DerpServerOptions(meshKey, keepAlive, keepAliveJitter, handshakeTimeout, writeTimeout,
+                meshWriteTimeout, sendQueueDepth, timeout, controlQueueLimit);
+    }
 }
