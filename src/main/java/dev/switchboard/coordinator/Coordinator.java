@@ -284,6 +284,13 @@ public final class Coordinator {
         }
     }
 
+    /** Peers connected now (the graceful drain ends early when none is left). */
+    public int peerCount() {
+        synchronized (lock) {
+            return peers.size();
+        }
+    }
+
     /** Whether a peer ID is connected now (resume-token issuance checks it). */
     public boolean isConnected(UUID id) {
         synchronized (lock) {
