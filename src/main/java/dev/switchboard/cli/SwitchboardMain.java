@@ -17,8 +17,11 @@ import picocli.CommandLine;
 @QuarkusMain
 public class SwitchboardMain implements QuarkusApplication {
     private static final int SIGTERM_EXIT = 143;
-    /** Set by {@link #main}; other in-JVM launchers keep Quarkus' own signal handling. */
-    private static volatile boolean launchedFromMain;
+    /**
+     * Set by {@link #main} for {@code server}: {@link SigtermExit} then makes SIGTERM a clean exit. Other in-JVM
+     * launchers keep Quarkus' own signal handling.
+     */
+    static volatile boolean serverFromMain;
 
     @Inject
     CommandLine.IFactory factory;
@@ -36,7 +39,7 @@ public class SwitchboardMain implements QuarkusApplication {
         // The management listener cannot be switched off at run time: keep it out of the server's way.
         clientOnly("quarkus.management.host", "127.0.0.1", server);
         clientOnly("quarkus.management.port", "0", server);
-        launchedFromMain = true;
+        serverFromMain = server;
         Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);
     }
 
@@ -77,10 +80,6 @@ public class SwitchboardMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        if (launchedFromMain && args.length > 0 && args[0].equals("server") && !isHelp(args)) {
-            // Quarkus reports SIGTERM as exit status 143; after a completed graceful drain we exit 0 instead.
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        }
         CommandLine commandLine = new CommandLine(new SwitchboardCommand(), factory);
         commandLine.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
         return commandLine.execute(args);
