@@ -37,6 +37,7 @@ public final class Drain {
     private final Clock clock;
     private final Sleeper sleeper;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Drain(Optional<DerpServer> derp, Coordinator coordinator) {
         this(derp, coordinator, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
@@ -106,7 +107,11 @@ public final class Drain {
         return true;
     }
 
+    /** Runs once; later calls return at once. */
     public void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
         begin();
         derp.ifPresent(server -> {
             try {

@@ -20,8 +20,12 @@ import java.util.Optional;
  * {@code quarkus.shutdown.delay} (unset here, so not at all), then the shutdown listeners; ArC's
  * ArcShutdownListener, registered because {@code quarkus.shutdown.delay-enabled=true} (a build-time switch), fires
  * {@link ShutdownDelayInitiatedEvent} in the pre-shutdown phase whatever the delay. So the grace period
- * (CODER_SHUTDOWN_GRACE_PERIOD) is waited here instead of by Quarkus, and ends as soon as nothing is connected;
- * the {@link ShutdownEvent} comes after it. Quarkus exits 0 afterwards.
+ * (CODER_SHUTDOWN_GRACE_PERIOD) is waited here instead of by Quarkus, and ends as soon as nothing is connected.
+ *
+ * <p>The drain also finishes here, in the pre-shutdown phase: by the time {@link ShutdownEvent} is fired the HTTP
+ * server is already closed (its close task is registered after ArC's, by VertxHttpProcessor.openSocket, and
+ * Quarkus runs shutdown tasks in reverse), so DERP clients would be cut off without their Restarting frame.
+ * Quarkus exits 0 afterwards.
  */
 @ApplicationScoped
 public class GracefulShutdown {
@@ -42,9 +46,11 @@ public class GracefulShutdown {
         if (drain != null) {
             drain.begin();
             drain.awaitIdle(gracePeriod);
+            drain.finish();
         }
     }
 
+    /** Fallback for a stop without the pre-shutdown phase; after {@link #delayStarted} this does nothing. */
     void shutdown(@Observes @Priority(1) ShutdownEvent event) {
         if (drain != null) {
             drain.finish();

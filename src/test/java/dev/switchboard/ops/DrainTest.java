@@ -101,6 +101,11 @@ class DrainTest {
             assertTrue(events.contains("agent LOST") || events.contains("client LOST"), events.toString());
             assertTrue(events.stream().noneMatch(e -> e.endsWith(PeerUpdate.Kind.DISCONNECTED.name())), events.toString());
             assertTrue(events.contains("agent closed: coordinator closed"), events.toString());
+
+            // GracefulShutdown finishes in the pre-shutdown phase and again, as a fallback, at ShutdownEvent.
+            int seen = events.size();
+            drain.finish();
+            assertEquals(seen, events.size(), "a second finish does nothing");
         }
     }
 
