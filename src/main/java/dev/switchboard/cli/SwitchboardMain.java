@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.RunMode;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -49,16 +50,28 @@ public class SwitchboardMain implements QuarkusApplication {
      */
     private static void exit(int code, Throwable failure) {
         if (failure != null) {
-            Throwable root = failure;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
             // One line that names the problem (for configuration: the variable, its value, what was expected).
-            System.err.println("switchboard: " + root.getMessage());
+            System.err.println("switchboard: " + failureLine(failure));
             ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(1, null);
             return;
         }
         ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code == SIGTERM_EXIT ? 0 : code, null);
+    }
+
+    /**
+     * The line a start-up failure prints: a {@link ConfigException} anywhere in the chain says it all (variable,
+     * value, reason) and wins over what it may wrap; otherwise the root cause, whose message Quarkus' wrappers only
+     * repeat, or its type when it has no message (a refused connection has none).
+     */
+    static String failureLine(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
     }
 
     private static void clientOnly(String property, String value, boolean server) {
