@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.RunMode;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -17,8 +18,11 @@ import picocli.CommandLine;
 @QuarkusMain
 public class SwitchboardMain implements QuarkusApplication {
     private static final int SIGTERM_EXIT = 143;
-    /** Set by {@link #main}; other in-JVM launchers keep Quarkus' own signal handling. */
-    private static volatile boolean launchedFromMain;
+    /**
+     * Set by {@link #main} for {@code server}: {@link SigtermExit} then makes SIGTERM a clean exit. Other in-JVM
+     * launchers keep Quarkus' own signal handling.
+     */
+    static volatile boolean serverFromMain;
 
     @Inject
     CommandLine.IFactory factory;
@@ -36,7 +40,7 @@ public class SwitchboardMain implements QuarkusApplication {
         // The management listener cannot be switched off at run time: keep it out of the server's way.
         clientOnly("quarkus.management.host", "127.0.0.1", server);
         clientOnly("quarkus.management.port", "0", server);
-        launchedFromMain = true;
+        serverFromMain = server;
         Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);
     }
 
@@ -46,16 +50,28 @@ public class SwitchboardMain implements QuarkusApplication {
      */
     private static void exit(int code, Throwable failure) {
         if (failure != null) {
-            Throwable root = failure;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
             // One line that names the problem (for configuration: the variable, its value, what was expected).
-            System.err.println("switchboard: " + root.getMessage());
+            System.err.println("switchboard: " + failureLine(failure));
             ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(1, null);
             return;
         }
         ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code == SIGTERM_EXIT ? 0 : code, null);
+    }
+
+    /**
+     * The line a start-up failure prints: a {@link ConfigException} anywhere in the chain says it all (variable,
+     * value, reason) and wins over what it may wrap; otherwise the root cause, whose message Quarkus' wrappers only
+     * repeat, or its type when it has no message (a refused connection has none).
+     */
+    static String failureLine(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
     }
 
     private static void clientOnly(String property, String value, boolean server) {
@@ -77,10 +93,6 @@ public class SwitchboardMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        if (launchedFromMain && args.length > 0 && args[0].equals("server") && !isHelp(args)) {
-            // Quarkus reports SIGTERM as exit status 143; after a completed graceful drain we exit 0 instead.
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        }
         CommandLine commandLine = new CommandLine(new SwitchboardCommand(), factory);
         commandLine.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
         return commandLine.execute(args);

@@ -99,7 +99,7 @@ public final class ConfigOptions {
                     "Management listener `host:port`: metrics and the health probes `/q/health/live`, `/q/health/ready`. Loopback by default, as Coder; the container images and `deploy/k8s/` set `0.0.0.0:9000` for probes and scraping.",
                     ConfigOptions::hostPort),
             option("CODER_SHUTDOWN_GRACE_PERIOD", "coder.shutdown.grace-period", "15s",
-                    "After SIGTERM: readiness goes down and new DERP connections are refused at once; existing ones relay for this long, then get a Restarting frame and are closed. Keep it below the pod's `terminationGracePeriodSeconds`.",
+                    "After SIGTERM: readiness goes down and new DERP connections are refused at once; existing ones relay for up to this long (shutdown goes ahead as soon as no DERP connection and no coordinator peer is left), then get a Restarting frame and are closed. Keep it below the pod's `terminationGracePeriodSeconds`.",
                     ConfigOptions::duration),
             option("CODER_LOG_FORMAT", "coder.log.format", "human", "`human` (default) or `json` console logs.",
                     v -> oneOf(v, "human", "json")));

@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Runs before the configuration is used: validates every {@code CODER_*} value (one line naming the variable, the
  * value and what is expected — SmallRye would name the dotted property, or read {@code maybe} as false), then maps
- * the operations settings onto Quarkus: management listener, shutdown delay, console log format.
+ * the operations settings onto Quarkus: management listener and console log format. CODER_SHUTDOWN_GRACE_PERIOD is
+ * not mapped to {@code quarkus.shutdown.delay}: Quarkus' ShutdownRecorder sleeps that delay in full even when nothing
+ * is connected; ops.GracefulShutdown waits instead, and stops waiting once the server is idle.
  */
 public class OperationsConfigSourceFactory implements ConfigSourceFactory {
     private static final int ORDINAL = 275;
@@ -32,10 +34,6 @@ public class OperationsConfigSourceFactory implements ConfigSourceFactory {
             HostPort address = HostPort.parse("CODER_PROMETHEUS_ADDRESS", management);
             properties.put("quarkus.management.host", address.host().isEmpty() ? "0.0.0.0" : address.host());
             properties.put("quarkus.management.port", Integer.toString(address.port()));
-        }
-        String grace = raw(context, "coder.shutdown.grace-period");
-        if (grace != null) {
-            properties.put("quarkus.shutdown.delay", ConfigOptions.parseDuration(grace).toString());
         }
         String logFormat = raw(context, "coder.log.format");
         if (logFormat != null) {

@@ -291,7 +291,14 @@ public final class Coordinator {
         }
     }
 
-    /** Whether a peer ID is connected now. */
+    /** Peers connected now (the graceful drain ends early when none is left). */
+    public int peerCount() {
+        synchronized (lock) {
+            return peers.size();
+        }
+    }
+
+    /** Whether a peer ID is connected now (resume-token issuance checks it). */
     public boolean isConnected(UUID id) {
         synchronized (lock) {
             return peers.containsKey(id);

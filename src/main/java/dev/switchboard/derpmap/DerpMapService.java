@@ -61,7 +61,7 @@ public class DerpMapService {
         settings = settings();
         source = DerpMapSource.of(config.derp().config().path(), config.derp().config().url());
         lastModified = modifiedTime();
-        current = build(source.load());
+        current = source.atStartup(() -> build(source.load()));
         LOG.infof("DERP map: %d regions%s", current.regions().size(),
                 source.describe().isEmpty() ? "" : " (merged with " + source.describe() + ")");
         long interval = source instanceof DerpMapSource.File ? FILE_CHECK_MILLIS

@@ -1,6 +1,8 @@
 package dev.switchboard.stun;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
+import dev.switchboard.config.ListenAddressCheck;
 import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,10 +45,20 @@ public class StunLifecycle {
             starting.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             starting.stop();
-            throw new IllegalStateException(StunListenAddresses.VARIABLE + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            throw bindFailure(config.stunListenAddresses(), e.getCause());
         }
         server = starting;
+    }
+
+    /**
+     * One line naming the variable, its value and the address that failed: StunServer names the address, Netty's
+     * cause names the reason; printed alone (cli.SwitchboardMain prints the root cause) the cause named neither.
+     */
+    static ConfigException bindFailure(String configured, Throwable failure) {
+        Throwable netty = failure.getCause() != null ? failure.getCause() : failure;
+        String address = failure instanceof StunServer.BindFailure bind ? bind.address() : configured;
+        return ConfigException.unusable(StunListenAddresses.VARIABLE, configured,
+                "udp " + ListenAddressCheck.bindFailure(address, netty));
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {

@@ -60,8 +60,21 @@ public final class StunServer {
                     channels.add(channel);
                     LOG.infof("STUN responder listening on udp %s", channel.localAddress());
                     return null;
-                }).recover(e -> Future.failedFuture(new IllegalStateException(
-                        "cannot bind STUN responder to udp " + describe(address) + ": " + e.getMessage(), e)));
+                }).recover(e -> Future.failedFuture(new BindFailure(describe(address), e)));
+    }
+
+    /** An address could not be bound; {@link #address()} is which one, the cause says why. */
+    public static final class BindFailure extends IllegalStateException {
+        private final String address;
+
+        BindFailure(String address, Throwable cause) {
+            super("cannot bind STUN responder to udp " + address + ": " + cause.getMessage(), cause);
+            this.address = address;
+        }
+
+        public String address() {
+            return address;
+        }
     }
 
     private static String describe(HostPort address) {

@@ -2,8 +2,12 @@ package dev.switchboard.cli;
 
 import io.quarkus.test.junit.main.Launch;
 import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,5 +22,22 @@ class SwitchboardMainTest {
         assertEquals(0, result.exitCode(), result.getOutput());
         assertTrue(result.getOutput().contains("smoke test passed: http://127.0.0.1:"), result.getOutput());
         assertTrue(result.getOutput().contains("relayed 200 round trips"), result.getOutput());
+    }
+
+    @Test
+    void anHttpAddressInUseStopsStartUpWithOneLineNamingTheVariable(QuarkusMainLauncher launcher) throws Exception {
+        // The test profile binds quarkus.http.test-port; a profiled system property outranks application.properties.
+        String property = "%test.quarkus.http.test-port";
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            System.setProperty(property, Integer.toString(taken.getLocalPort()));
+            LaunchResult result = launcher.launch("server");
+            String expected = "switchboard: CODER_HTTP_ADDRESS=127.0.0.1:" + taken.getLocalPort()
+                    + " cannot be used: 127.0.0.1:" + taken.getLocalPort() + " is already in use";
+            assertEquals(1, result.exitCode(), result.getOutput() + result.getErrorOutput());
+            assertTrue(result.getErrorOutput().lines().anyMatch(expected::equals),
+                    result.getOutput() + "\n---\n" + result.getErrorOutput());
+        } finally {
+            System.clearProperty(property);
+        }
     }
 }
