@@ -35,6 +35,11 @@ public final class TcpConnection {
                     Duration.ofSeconds(60).toNanos(), 6, 15, Cubic::new);
         }
 
+        public Config withCongestionControl(IntFunction<CongestionControl> factory) {
+            return new Config(mss, receiveBuffer, sendBuffer, timestamps, sack, rto, timeWaitNanos, synRetries,
+                    retries, factory);
+        }
+
         public Config withBuffers(int receive, int send) {
             return new Config(mss, receive, send, timestamps, sack, rto, timeWaitNanos, synRetries, retries,
                     congestionControl);

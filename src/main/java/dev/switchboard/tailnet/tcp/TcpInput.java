@@ -158,10 +158,15 @@ final class TcpInput {
         }
     }
 
-    /** RFC 9293 §3.3 / §3.10.7.4 first step: the four cases of segment acceptability. */
+    /**
+     * RFC 9293 §3.10.7.4 first step: the four cases of segment acceptability, with its "special
+     * allowance" for a zero window: a segment exactly at RCV.NXT is let through so its ACK, RST
+     * and window are processed; its text finds no room in the {@link ReassemblyQueue} and is
+     * dropped there, and the ACK sent for it re-advertises the window.
+     */
     static boolean acceptable(int seq, int len, int rcvNxt, int rcvWnd) {
         if (rcvWnd == 0) {
-            return len == 0 && seq == rcvNxt;
+            return seq == rcvNxt;
         }
         int edge = rcvNxt + rcvWnd;
         if (len == 0) {
@@ -180,6 +185,8 @@ final class TcpInput {
             return;
         }
         switch (c.state()) {
+            // RFC 9293 returns a passive SYN_RECEIVED to LISTEN; here the listener is a separate
+            // object that spawned this connection for one SYN and keeps listening, so this one closes
             case SYN_RECEIVED -> c.enterClosed(c.passive() ? TcpConnection.Error.RESET : TcpConnection.Error.REFUSED);
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> c.enterClosed(TcpConnection.Error.RESET);
             default -> c.enterClosed(TcpConnection.Error.NONE); // CLOSING, LAST_ACK, TIME_WAIT

@@ -263,8 +263,12 @@ class TcpConnectionTest {
 
     @Test
     void oneMebibyteCrossesALossyReorderingDuplicatingLinkIntact() {
-        for (long seed = 1; seed <= 3; seed++) {
-            Wire w = new Wire().impair(seed, 0.02, 0.01, 0.05);
+        for (long seed = 1; seed <= 4; seed++) {
+            // seeds 1-3 under CUBIC, seed 4 under NewReno
+            TcpConnection.Config config = seed == 4
+                    ? TcpConnection.Config.defaults().withCongestionControl(NewReno::new)
+                    : TcpConnection.Config.defaults();
+            Wire w = new Wire(config, config).impair(seed, 0.02, 0.01, 0.05);
             w.b.listen();
             w.a.connect();
             byte[] data = new byte[1 << 20];
@@ -425,5 +429,27 @@ class TcpConnectionTest {
         assertEquals(TcpState.ESTABLISHED, w.a.state());
         assertEquals(before + 1, w.sent.size());
         assertEquals(TcpSegment.ACK, w.sent.get(w.sent.size() - 1).flags());
+    }
+
+    @Test
+    void zeroWindowStillProcessesTheAckOfASegmentAtRcvNxt() {
+        TcpConnection.Config small = TcpConnection.Config.defaults().withBuffers(4096, 256 * 1024);
+        Wire w = new Wire(small, TcpConnection.Config.defaults());
+        w.b.listen();
+        w.a.connect();
+        w.deliverAll();
+        byte[] fill = new byte[4096];
+        w.b.write(fill, 0, fill.length);
+        w.deliverAll();
+        assertEquals(0, w.a.receiveQueue().window()); // A's reader has not read: zero window
+        w.drop = s -> !s.fromA(); // B's ACKs of A's data are lost
+        w.a.write(new byte[100], 0, 100);
+        w.deliverAll();
+        w.drop = s -> false;
+        assertEquals(100, w.a.unacknowledged());
+        // a BSD-style probe: one byte at RCV.NXT, acknowledging A's 100 bytes
+        w.inject(false, w.a.rcvNxt(), w.a.sndMax(), TcpSegment.ACK, new byte[] {42});
+        assertEquals(0, w.a.unacknowledged(), "the ACK was processed despite the zero window");
+        assertEquals(4096, w.a.readable()); // and the byte that found no room was not taken
     }
 }

@@ -97,7 +97,11 @@ final class Wire {
 
     /** Delivers a hand-made segment to B (toB) or A, as if its peer had sent it. */
     void inject(boolean toB, int seq, int ack, int flags) {
-        byte[] p = frame(!toB, seq, ack, flags, 1000, null, new byte[0], 0, 0);
+        inject(toB, seq, ack, flags, new byte[0]);
+    }
+
+    void inject(boolean toB, int seq, int ack, int flags, byte[] payload) {
+        byte[] p = frame(!toB, seq, ack, flags, 1000, null, payload, 0, payload.length);
         IpPacket ip = ((IpPacket.Parsed.Accepted) IpPacket.parse(p, 0, p.length)).packet();
         if (view.wrap(ip) != null) {
             throw new AssertionError("bad injected segment");
