@@ -26,7 +26,7 @@ final class TcpInput {
         }
         if (seg.has(TcpSegment.SYN)) {
             c.acceptSyn(seg);
-            c.passiveOpen();
+            c.synReceived();
         }
     }
 
@@ -59,7 +59,7 @@ final class TcpInput {
                 c.sendAck();
             }
         } else {
-            c.simultaneousOpen(); // §3.10.7.3: SYN without ACK, enter SYN_RECEIVED
+            c.synReceived(); // §3.10.7.3: SYN without ACK (simultaneous open), enter SYN_RECEIVED
         }
     }
 
@@ -95,27 +95,20 @@ final class TcpInput {
             return;
         }
         int ack = seg.ack();
+        TcpSender sender = c.sender();
         if (c.state() == TcpState.SYN_RECEIVED) {
-            if (lt(c.sndUna(), ack) && le(ack, c.sndMax())) {
+            if (lt(sender.sndUna(), ack) && le(ack, sender.sndMax())) {
                 c.established(ack, seg, now);
             } else {
                 c.sendReset(ack);
                 return;
             }
         } else {
-            if (gt(ack, c.sndMax())) {
+            if (!sender.onAck(seg, ack, now)) {
                 c.sendAck(); // acknowledges something not yet sent
                 return;
             }
-            boolean sameWindow = (seg.window() << c.sendWindowScale()) == c.sndWndRaw();
-            if (gt(ack, c.sndUna())) {
-                c.onNewAck(ack, now);
-            } else if (ack == c.sndUna() && seg.payloadLength() == 0 && !seg.has(TcpSegment.FIN)
-                    && sameWindow && c.flightSize() > 0) {
-                c.onDuplicateAck(now); // the RFC 5681 §2 definition of a duplicate ACK
-            }
-            c.updateWindow(seg, ack);
-            if (c.finAcked()) {
+            if (sender.finAcked()) {
                 switch (c.state()) {
                     case FIN_WAIT_1 -> c.setState(TcpState.FIN_WAIT_2);
                     case CLOSING -> c.enterTimeWait(now);
@@ -142,7 +135,7 @@ final class TcpInput {
             switch (c.state()) {
                 case SYN_RECEIVED, ESTABLISHED -> c.setState(TcpState.CLOSE_WAIT);
                 case FIN_WAIT_1 -> {
-                    if (c.finAcked()) {
+                    if (sender.finAcked()) {
                         c.enterTimeWait(now);
                     } else {
                         c.setState(TcpState.CLOSING);

@@ -225,8 +225,8 @@ class TcpConnectionTest {
 
     @Test
     void zeroWindowIsProbedUntilTheLostWindowUpdateIsLearned() {
-        TcpConnection.Config small = TcpConnection.Config.defaults().withBuffers(4096, 256 * 1024);
-        Wire w = new Wire(TcpConnection.Config.defaults(), small);
+        TcpConfig small = TcpConfig.defaults().withBuffers(4096, 256 * 1024);
+        Wire w = new Wire(TcpConfig.defaults(), small);
         w.b.listen();
         w.a.connect();
         w.deliverAll();
@@ -265,9 +265,9 @@ class TcpConnectionTest {
     void oneMebibyteCrossesALossyReorderingDuplicatingLinkIntact() {
         for (long seed = 1; seed <= 4; seed++) {
             // seeds 1-3 under CUBIC, seed 4 under NewReno
-            TcpConnection.Config config = seed == 4
-                    ? TcpConnection.Config.defaults().withCongestionControl(NewReno::new)
-                    : TcpConnection.Config.defaults();
+            TcpConfig config = seed == 4
+                    ? TcpConfig.defaults().withCongestionControl(NewReno::new)
+                    : TcpConfig.defaults();
             Wire w = new Wire(config, config).impair(seed, 0.02, 0.01, 0.05);
             w.b.listen();
             w.a.connect();
@@ -433,8 +433,8 @@ class TcpConnectionTest {
 
     @Test
     void zeroWindowStillProcessesTheAckOfASegmentAtRcvNxt() {
-        TcpConnection.Config small = TcpConnection.Config.defaults().withBuffers(4096, 256 * 1024);
-        Wire w = new Wire(small, TcpConnection.Config.defaults());
+        TcpConfig small = TcpConfig.defaults().withBuffers(4096, 256 * 1024);
+        Wire w = new Wire(small, TcpConfig.defaults());
         w.b.listen();
         w.a.connect();
         w.deliverAll();

@@ -42,13 +42,13 @@ final class Wire {
     /** Scripted loss: a segment the predicate accepts is dropped (and the predicate may count). */
     Predicate<Sent> drop = s -> false;
 
-    Wire(TcpConnection.Config configA, TcpConnection.Config configB) {
+    Wire(TcpConfig configA, TcpConfig configB) {
         a = new TcpConnection(configA, () -> now, sink(true), 0x1000_0000);
         b = new TcpConnection(configB, () -> now, sink(false), 0xfffff000); // wraps soon
     }
 
     Wire() {
-        this(TcpConnection.Config.defaults(), TcpConnection.Config.defaults());
+        this(TcpConfig.defaults(), TcpConfig.defaults());
     }
 
     Wire impair(long seed, double lossRate, double duplicateRate, double reorderRate) {
