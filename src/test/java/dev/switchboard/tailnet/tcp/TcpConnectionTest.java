@@ -452,4 +452,26 @@ class TcpConnectionTest {
         assertEquals(0, w.a.unacknowledged(), "the ACK was processed despite the zero window");
         assertEquals(4096, w.a.readable()); // and the byte that found no room was not taken
     }
+
+    @Test
+    void advertisedWindowIsTheRoomTheReaderLeft() {
+        TcpConfig small = TcpConfig.defaults().withBuffers(8192, 256 * 1024);
+        Wire w = new Wire(TcpConfig.defaults(), small);
+        w.b.listen();
+        w.a.connect();
+        w.deliverAll();
+        assertEquals(8192, w.sent.get(1).window()); // B's SYN-ACK: an unscaled 8 KiB (shift 0)
+        w.a.write(new byte[3000], 0, 3000);
+        w.deliverAll();
+        Wire.Sent ack = w.sentBy(false).get(w.sentBy(false).size() - 1);
+        assertEquals(8192 - 3000, ack.window()); // unread bytes hold the window shut
+        assertEquals(8192 - 3000, w.a.sendWindow());
+        byte[] sink = new byte[3000];
+        w.b.read(sink, 0, 100); // less than min(buffer / 2, MSS): no update yet (RFC 9293 §3.8.6.2.2)
+        assertEquals(ack, w.sentBy(false).get(w.sentBy(false).size() - 1));
+        w.b.read(sink, 0, 3000); // the rest: the right edge moves 3000 bytes, an update goes out
+        w.deliverAll();
+        assertEquals(8192, w.sentBy(false).get(w.sentBy(false).size() - 1).window());
+        assertEquals(8192, w.a.sendWindow());
+    }
 }
