@@ -289,6 +289,16 @@ public final class TcpConnection {
         sender.onSynAcked(ack, seg, now, synRetransmitted);
     }
 
+    /**
+     * PAWS (RFC 7323 §5.3 R1): with timestamps on, a segment whose TSval is older than TS.Recent
+     * is a duplicate from an earlier wrap of the sequence space. A RST is exempt (R1 note), so
+     * a peer that lost its timestamp clock can still reset the connection.
+     */
+    boolean pawsRejects(TcpSegment seg) {
+        TcpOptions o = seg.options();
+        return tsOk && o.hasTimestamps() && !seg.has(TcpSegment.RST) && SeqNum.lt(o.tsVal(), tsRecent);
+    }
+
     void updateTsRecent(TcpSegment seg) {
         // RFC 7323 §4.3: remember the newest TSval from a segment that is not beyond our last ACK
         TcpOptions o = seg.options();

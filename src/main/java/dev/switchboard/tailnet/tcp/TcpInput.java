@@ -68,6 +68,10 @@ final class TcpInput {
         ReassemblyQueue queue = c.receiveQueue();
         int seq = seg.seq();
         int len = seg.segmentLength();
+        if (c.pawsRejects(seg)) {
+            c.sendAck(); // RFC 7323 §5.3 R1: not acceptable, ACK and drop
+            return;
+        }
         if (!acceptable(seq, len, c.rcvNxt(), queue.window())) {
             if (!seg.has(TcpSegment.RST)) {
                 if (c.state() == TcpState.SYN_RECEIVED && seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK)) {

@@ -474,4 +474,26 @@ class TcpConnectionTest {
         assertEquals(8192, w.sentBy(false).get(w.sentBy(false).size() - 1).window());
         assertEquals(8192, w.a.sendWindow());
     }
+
+    @Test
+    void pawsDropsASegmentWithAnOlderTimestamp() {
+        Wire w = established();
+        w.now += 5 * S;
+        w.b.write(new byte[10], 0, 10);
+        w.deliverAll();
+        assertEquals(10, w.a.readable());
+        int tsRecent = w.sentBy(false).get(w.sentBy(false).size() - 1).options().tsVal();
+        int acks = w.sentBy(true).size();
+        // an old duplicate: in the window by sequence number, but stamped before TS.Recent
+        TcpOptions old = new TcpOptions().timestamps(tsRecent - 1000, 0);
+        w.inject(false, w.a.rcvNxt(), w.a.sndMax(), TcpSegment.ACK, new byte[5], old);
+        assertEquals(10, w.a.readable(), "PAWS dropped the stale segment");
+        assertEquals(acks + 1, w.sentBy(true).size(), "and answered it with an ACK");
+        TcpOptions fresh = new TcpOptions().timestamps(tsRecent + 1, 0);
+        w.inject(false, w.a.rcvNxt(), w.a.sndMax(), TcpSegment.ACK, new byte[5], fresh);
+        assertEquals(15, w.a.readable());
+        // a RST is exempt from PAWS (RFC 7323 §5.3 R1)
+        w.inject(false, w.a.rcvNxt(), 0, TcpSegment.RST, new byte[0], old);
+        assertEquals(TcpState.CLOSED, w.a.state());
+    }
 }

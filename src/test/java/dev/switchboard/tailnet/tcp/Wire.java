@@ -101,7 +101,11 @@ final class Wire {
     }
 
     void inject(boolean toB, int seq, int ack, int flags, byte[] payload) {
-        byte[] p = frame(!toB, seq, ack, flags, 1000, null, payload, 0, payload.length);
+        inject(toB, seq, ack, flags, payload, null);
+    }
+
+    void inject(boolean toB, int seq, int ack, int flags, byte[] payload, TcpOptions options) {
+        byte[] p = frame(!toB, seq, ack, flags, 1000, options, payload, 0, payload.length);
         IpPacket ip = ((IpPacket.Parsed.Accepted) IpPacket.parse(p, 0, p.length)).packet();
         if (view.wrap(ip) != null) {
             throw new AssertionError("bad injected segment");
