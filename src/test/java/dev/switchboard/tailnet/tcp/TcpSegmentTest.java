@@ -123,6 +123,32 @@ class TcpSegmentTest {
     }
 
     @Test
+    void ipv4RoundTripWithAnOddLengthPayload() {
+        byte[] src = {100, 64, 0, 1};
+        byte[] dst = {100, 64, 0, 2};
+        byte[] out = new byte[20 + 32 + 3];
+        TcpOptions options = new TcpOptions().timestamps(7, 9);
+        int header = TcpSegment.writeHeader(out, 20, 5000, 80, -2, 12345, TcpSegment.ACK | TcpSegment.PSH, 513, options);
+        assertEquals(32, header);
+        out[52] = 'a';
+        out[53] = 'b';
+        out[54] = 'c';
+        IpPacket.writeIpv4Header(out, 0, header + 3, IpPacket.PROTOCOL_TCP, 64, 1, src, dst);
+        IpPacket ip = packet(out);
+        TcpSegment.writeChecksum(ip);
+        assertNull(segment.wrap(ip));
+        assertEquals(0xfffffffe, segment.seq());
+        assertEquals(12345, segment.ack());
+        assertEquals(513, segment.window());
+        assertEquals(3, segment.payloadLength());
+        assertEquals(9, segment.options().tsEcr());
+        out[54] = 'd'; // the odd trailing byte is covered too
+        assertEquals(TcpReject.BAD_CHECKSUM, segment.wrap(ip));
+        out[9] = 17; // UDP is not ours
+        assertEquals(TcpReject.NOT_TCP, segment.wrap(ip));
+    }
+
+    @Test
     void everySingleBitFlipIsCaughtByTheChecksum() {
         IpPacket ip = packet(LINUX_IPV6_DATA);
         setChecksum(ip, LINUX_IPV6_DATA_CHECKSUM);
