@@ -1,0 +1,426 @@
+package dev.switchboard.tailnet.tcp;
+
+import java.util.function.LongSupplier;
+
+import static dev.switchboard.tailnet.tcp.SeqNum.ge;
+import static dev.switchboard.tailnet.tcp.SeqNum.le;
+
+/**
+ * One TCP connection, RFC 9293 §3.10 event processing: OPEN (active, passive), SEND, RECEIVE,
+ * CLOSE, ABORT, SEGMENT ARRIVES ({@link TcpInput}) and the timeouts. Pure: segments come in
+ * through {@link #onSegment}, go out through a {@link SegmentSink}, time comes from an injected
+ * clock and timers fire only when the owner calls {@link #onTimer}, so tests drive it
+ * deterministically. Negotiates MSS, window scale, timestamps and SACK-permitted in the SYN
+ * (RFC 7323, RFC 2018) and sends SACK blocks; the send half ({@link TcpSender}) retransmits and
+ * probes zero windows; the receive half is a {@link ReassemblyQueue} whose free space is the
+ * advertised window. Not thread-safe: every field is owned by the connection's event loop.
+ */
+public final class TcpConnection {
+    /** Why the connection closed abnormally. */
+    public enum Error { NONE, RESET, REFUSED, TIMEOUT }
+
+    /** RFC 9293 §3.7.1: the MSS assumed for an IPv6 peer that sent no MSS option. */
+    private static final int DEFAULT_IPV6_MSS = 1220;
+    /** RFC 7323 §3.2: the Timestamps option as sent, with its two NOPs. */
+    private static final int TIMESTAMP_OPTION_BYTES = 12;
+
+    private final TcpConfig config;
+    private final LongSupplier clock;
+    private final SegmentSink sink;
+    private final ReassemblyQueue receive;
+    private final TcpSender sender;
+    private final TcpOptions out = new TcpOptions();
+    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+    private final byte[] scratch;
+    private final int iss;
+    // owned by the connection's event loop
+    private TcpState state = TcpState.CLOSED;
+    private Error error = Error.NONE;
+    private boolean passive;
+    private boolean windowScaleOk;
+    private int rcvScale;
+    private int advertisedEdge;
+    private boolean tsOk;
+    private int tsRecent;
+    private boolean sackOk;
+    private boolean peerFin;
+    private int peerFinSeq;
+    private boolean peerFinConsumed;
+    private boolean synRetransmitted;
+    private long timeWaitDeadline;
+
+    public TcpConnection(TcpConfig config, LongSupplier clock, SegmentSink sink, int iss) {
+        this.config = config;
+        this.clock = clock;
+        this.sink = sink;
+        this.iss = iss;
+        this.receive = new ReassemblyQueue(config.receiveBuffer(), 64, 0);
+        this.scratch = new byte[config.mss()];
+        this.sender = new TcpSender(this, iss, config.sendBuffer(), scratch, config.rto());
+        int shift = 0;
+        while ((config.receiveBuffer() >> shift) > 0xffff && shift < TcpOptions.MAX_WINDOW_SCALE) {
+            shift++;
+        }
+        this.rcvScale = shift; // RFC 7323 §2.3: the smallest shift that lets 16 bits span the buffer
+    }
+
+    /** Passive OPEN (RFC 9293 §3.10.1): wait for a SYN. */
+    public void listen() {
+        requireState(TcpState.CLOSED);
+        passive = true;
+        state = TcpState.LISTEN;
+    }
+
+    /** Active OPEN (RFC 9293 §3.10.1): send a SYN and enter SYN_SENT. */
+    public void connect() {
+        requireState(TcpState.CLOSED);
+        state = TcpState.SYN_SENT;
+        sendSyn(false);
+    }
+
+    /** SEND (RFC 9293 §3.10.2): queues up to {@code len} bytes; returns how many fit. */
+    public int write(byte[] src, int off, int len) {
+        if (!(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)) {
+            return 0;
+        }
+        int n = sender.write(src, off, len);
+        output();
+        return n;
+    }
+
+    /**
+     * RECEIVE (RFC 9293 §3.10.3): copies in-order data out, which reopens the window; a window
+     * update is sent once the right edge moves by min(buffer / 2, MSS) (RFC 9293 §3.8.6.2.2).
+     */
+    public int read(byte[] dst, int off, int len) {
+        int n = receive.read(dst, off, len);
+        if (n > 0 && state.synchronizedState() && windowOpensEnough()) {
+            sendAck();
+        }
+        return n;
+    }
+
+    /** CLOSE (RFC 9293 §3.10.4): a FIN follows the queued data. */
+    public void close() {
+        switch (state) {
+            case LISTEN, SYN_SENT -> enterClosed(Error.NONE);
+            case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                if (!sender.finQueued()) {
+                    sender.queueFin();
+                    if (state == TcpState.ESTABLISHED) {
+                        state = TcpState.FIN_WAIT_1;
+                    } else if (state == TcpState.CLOSE_WAIT) {
+                        state = TcpState.LAST_ACK;
+                    } // SYN_RECEIVED: FIN_WAIT_1 once established (RFC 9293 §3.10.4)
+                    output();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** ABORT (RFC 9293 §3.10.5): a RST to the peer in synchronized states, then CLOSED. */
+    public void abort() {
+        if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
+            emit(sender.sndNxt(), TcpSegment.RST, 0);
+        }
+        enterClosed(Error.NONE);
+    }
+
+    /** Runs whatever timer has expired: retransmission, zero-window probe or TIME_WAIT. */
+    public void onTimer() {
+        long now = clock.getAsLong();
+        if (state == TcpState.TIME_WAIT) {
+            if (now - timeWaitDeadline >= 0) {
+                enterClosed(Error.NONE);
+            }
+            return;
+        }
+        if (sender.retransmissionDue(now)) {
+            boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+            if (sender.countRetry() > (handshake ? config.synRetries() : config.retries())) {
+                enterClosed(Error.TIMEOUT); // RFC 9293 §3.8.3 R2: give up
+            } else if (handshake) {
+                sender.onSynTimeout(now);
+                synRetransmitted = true;
+                sendSyn(state == TcpState.SYN_RECEIVED);
+            } else {
+                sender.onDataTimeout(now);
+            }
+        } else if (sender.persistDue(now)) {
+            sender.onPersistTimeout(now);
+        }
+    }
+
+    /** When {@link #onTimer} next has work, on the injected clock; Long.MAX_VALUE for never. */
+    public long nextDeadlineNanos() {
+        return state == TcpState.TIME_WAIT ? timeWaitDeadline : sender.nextDeadlineNanos();
+    }
+
+    /** SEGMENT ARRIVES (RFC 9293 §3.10.7) for a segment already validated by {@link TcpSegment#wrap}. */
+    public void onSegment(TcpSegment seg) {
+        long now = clock.getAsLong();
+        switch (state) {
+            case CLOSED -> replyToClosed(seg);
+            case LISTEN -> TcpInput.listen(this, seg);
+            case SYN_SENT -> TcpInput.synSent(this, seg, now);
+            default -> TcpInput.synchronizedInput(this, seg, now);
+        }
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    public Error error() {
+        return error;
+    }
+
+    /** In-order bytes the reader can take. */
+    public int readable() {
+        return receive.readable();
+    }
+
+    /** True once the peer's FIN has been received in order: no more data will arrive. */
+    public boolean peerClosed() {
+        return peerFinConsumed;
+    }
+
+    /** Room left in the send buffer. */
+    public int writable() {
+        return sender.writable();
+    }
+
+    /** Bytes written but not yet acknowledged by the peer. */
+    public int unacknowledged() {
+        return sender.unacknowledged();
+    }
+
+    public int sendMss() {
+        return sender.sndMss();
+    }
+
+    public int sendWindow() {
+        return sender.sndWnd();
+    }
+
+    public int sendWindowScale() {
+        return sender.sndScale();
+    }
+
+    public boolean timestampsEnabled() {
+        return tsOk;
+    }
+
+    public CongestionControl congestionControl() {
+        return sender.congestionControl();
+    }
+
+    public RetransmissionTimer retransmissionTimer() {
+        return sender.timer();
+    }
+
+    // ---- for TcpInput and TcpSender (same package, same event loop) ----
+
+    TcpSender sender() {
+        return sender;
+    }
+
+    int iss() {
+        return iss;
+    }
+
+    int sndMax() {
+        return sender.sndMax();
+    }
+
+    int rcvNxt() {
+        return receive.rcvNxt() + (peerFinConsumed ? 1 : 0);
+    }
+
+    ReassemblyQueue receiveQueue() {
+        return receive;
+    }
+
+    boolean passive() {
+        return passive;
+    }
+
+    void setState(TcpState next) {
+        state = next;
+    }
+
+    /** Adopts the peer's SYN: IRS, and the options only enabled when both sides sent them. */
+    void acceptSyn(TcpSegment syn) {
+        receive.reset(syn.seq() + 1);
+        TcpOptions o = syn.options();
+        int mss = Math.min(o.mss() > 0 ? o.mss() : DEFAULT_IPV6_MSS, config.mss());
+        windowScaleOk = o.windowScale() >= 0; // RFC 7323 §2.2: both sides sent it, so both shift
+        if (!windowScaleOk) {
+            rcvScale = 0;
+        }
+        tsOk = config.timestamps() && o.hasTimestamps();
+        if (tsOk) {
+            tsRecent = o.tsVal();
+            mss -= TIMESTAMP_OPTION_BYTES; // RFC 7323 §3.2: the option rides on every segment
+        }
+        sackOk = config.sack() && o.sackPermitted();
+        sender.negotiated(mss, windowScaleOk ? o.windowScale() : 0, config.congestionControl().apply(mss), syn);
+    }
+
+    /** LISTEN saw a SYN, or SYN_SENT saw a SYN without ACK (simultaneous open): send SYN-ACK. */
+    void synReceived() {
+        state = TcpState.SYN_RECEIVED;
+        sendSyn(true);
+    }
+
+    /** The peer retransmitted its SYN: our SYN-ACK was lost, so send it again now. */
+    void resendSynAck() {
+        synRetransmitted = true;
+        sender.timer().onRetransmit();
+        sendSyn(true);
+    }
+
+    /** SYN_SENT or SYN_RECEIVED saw its SYN acknowledged. */
+    void established(int ack, TcpSegment seg, long now) {
+        state = sender.finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+        sender.onSynAcked(ack, seg, now, synRetransmitted);
+    }
+
+    /**
+     * PAWS (RFC 7323 §5.3 R1): with timestamps on, a segment whose TSval is older than TS.Recent
+     * is a duplicate from an earlier wrap of the sequence space. A RST is exempt (R1 note), so
+     * a peer that lost its timestamp clock can still reset the connection.
+     */
+    boolean pawsRejects(TcpSegment seg) {
+        TcpOptions o = seg.options();
+        return tsOk && o.hasTimestamps() && !seg.has(TcpSegment.RST) && SeqNum.lt(o.tsVal(), tsRecent);
+    }
+
+    void updateTsRecent(TcpSegment seg) {
+        // RFC 7323 §4.3: remember the newest TSval from a segment that is not beyond our last ACK
+        TcpOptions o = seg.options();
+        if (tsOk && o.hasTimestamps() && ge(o.tsVal(), tsRecent) && le(seg.seq(), rcvNxt())) {
+            tsRecent = o.tsVal();
+        }
+    }
+
+    void onPeerFin(int seq) {
+        peerFin = true;
+        peerFinSeq = seq;
+    }
+
+    /** Consumes the peer's FIN once all data before it has arrived (RFC 9293 §3.10.7.4 eighth). */
+    boolean consumeFinIfReady() {
+        if (peerFin && !peerFinConsumed && receive.rcvNxt() == peerFinSeq) {
+            peerFinConsumed = true;
+            return true;
+        }
+        return false;
+    }
+
+    void enterTimeWait(long now) {
+        state = TcpState.TIME_WAIT;
+        sender.stopTimers();
+        timeWaitDeadline = now + config.timeWaitNanos();
+    }
+
+    void enterClosed(Error why) {
+        state = TcpState.CLOSED;
+        if (error == Error.NONE) {
+            error = why;
+        }
+        sender.stopTimers();
+    }
+
+    /** Sends an ACK now, with SACK blocks for held out-of-order data (RFC 2018 §4). */
+    void sendAck() {
+        emit(sender.sndNxt(), TcpSegment.ACK, 0);
+    }
+
+    void sendReset(int seq) {
+        emit(seq, TcpSegment.RST, 0);
+    }
+
+    /** Sends what the send half has and the windows allow; true if anything went out. */
+    boolean output() {
+        if (!state.synchronizedState() || state == TcpState.TIME_WAIT) {
+            return false;
+        }
+        return sender.output(clock.getAsLong());
+    }
+
+    /**
+     * Emits a non-SYN segment of {@code dataLength} bytes from the scratch buffer, with
+     * ACK = RCV.NXT, this side's window, timestamps and (on pure ACKs) SACK blocks.
+     */
+    void emit(int seq, int flags, int dataLength) {
+        boolean reset = (flags & TcpSegment.RST) != 0;
+        out.clear();
+        if (tsOk) {
+            out.timestamps(tsVal(), tsRecent);
+        }
+        if (sackOk && dataLength == 0 && !reset) {
+            // on pure ACKs only, so data segments never exceed the MSS with options
+            out.sackBlocks(sackEdges, receive.sackBlocks(sackEdges, tsOk ? 3 : TcpOptions.MAX_SACK_BLOCKS));
+        }
+        int ack = (flags & TcpSegment.ACK) != 0 ? rcvNxt() : 0;
+        sink.send(seq, ack, flags, reset ? 0 : advertiseWindow(), out, scratch, 0, dataLength);
+    }
+
+    // ---- private ----
+
+    private void sendSyn(boolean withAck) {
+        out.clear().mss(config.mss()).sackPermitted(config.sack() && (!withAck || sackOk));
+        if (!withAck || windowScaleOk) {
+            out.windowScale(rcvScale); // RFC 7323 §2.2: a SYN-ACK carries it only if the SYN did
+        }
+        if (config.timestamps() && (!withAck || tsOk)) {
+            out.timestamps(tsVal(), withAck ? tsRecent : 0);
+        }
+        int window = Math.min(receive.window(), 0xffff);
+        advertisedEdge = receive.rcvNxt() + window;
+        sink.send(iss, withAck ? rcvNxt() : 0, TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, out,
+                scratch, 0, 0);
+        sender.synSent(clock.getAsLong(), synRetransmitted);
+    }
+
+    /** RCV.WND to advertise, scaled, moving the right edge only in steps (receiver SWS avoidance). */
+    private int advertiseWindow() {
+        if (windowOpensEnough()) {
+            advertisedEdge = receive.rcvNxt() + receive.window();
+        }
+        int window = Math.max(advertisedEdge - receive.rcvNxt(), 0);
+        return Math.min(window >>> rcvScale, 0xffff);
+    }
+
+    private boolean windowOpensEnough() {
+        int edge = receive.rcvNxt() + receive.window();
+        int step = Math.min(receive.capacity() / 2, config.mss());
+        return edge - advertisedEdge >= step || (receive.window() > 0 && advertisedEdge == receive.rcvNxt());
+    }
+
+    private int tsVal() {
+        return (int) (clock.getAsLong() / 1_000_000L); // RFC 7323 §5.4: a 1 ms timestamp clock
+    }
+
+    /** RFC 9293 §3.10.7.1: a CLOSED connection answers everything but a RST with a RST. */
+    private void replyToClosed(TcpSegment seg) {
+        if (seg.has(TcpSegment.RST)) {
+            return;
+        }
+        if (seg.has(TcpSegment.ACK)) {
+            sink.send(seg.ack(), 0, TcpSegment.RST, 0, null, scratch, 0, 0);
+        } else {
+            sink.send(0, seg.seq() + seg.segmentLength(), TcpSegment.RST | TcpSegment.ACK, 0, null, scratch, 0, 0);
+        }
+    }
+
+    private void requireState(TcpState expected) {
+        if (state != expected) {
+            throw new IllegalStateException("connection is " + state + ", not " + expected);
+        }
+    }
+}
