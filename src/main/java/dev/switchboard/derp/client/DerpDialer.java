@@ -17,6 +17,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Opens the byte stream under a {@link DerpClient}: TCP (optionally TLS) with {@code Upgrade: DERP}, optionally with
@@ -39,20 +40,18 @@ final class DerpDialer {
         options.trustPem().ifPresent(pem -> netOptions.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
         NetClient net = vertx.createNetClient(netOptions);
         NodeKey fastStartKey = options.serverKey().orElse(null);
-        return net.connect(options.port(), options.url().getHost(), options.url().getHost()).compose(socket -> {
-            DerpClient client = new DerpClient(options, context, net::close, fastStartKey == null, fastStartKey);
-            client.attach(new NetSocketConnection(socket, context));
-            Buffer request = upgradeRequest(options);
-            if (fastStartKey != null) {
-                // Fast start: like Tailscale's client, head and ClientInfo leave in one write; no 101 comes back.
-                request.appendBuffer(client.clientInfoFrame(fastStartKey));
-            }
-            client.writeNow(request);
-            return handshake(vertx, options, client);
-        }, failure -> {
-            net.close();
-            return Future.failedFuture(failure);
-        });
+        return opened(net.connect(options.port(), options.url().getHost(), options.url().getHost()), net::close,
+                socket -> {
+                    DerpClient client = new DerpClient(options, context, net::close, fastStartKey == null, fastStartKey);
+                    client.attach(new NetSocketConnection(socket, context));
+                    Buffer request = upgradeRequest(options);
+                    if (fastStartKey != null) {
+                        // Fast start: like Tailscale's client, head and ClientInfo leave in one write; no 101 comes.
+                        request.appendBuffer(client.clientInfoFrame(fastStartKey));
+                    }
+                    client.writeNow(request);
+                    return handshake(vertx, options, client);
+                });
     }
 
     private static Future<DerpClient> webSocket(Vertx vertx, DerpClientOptions options, Context context) {
@@ -65,12 +64,18 @@ final class DerpDialer {
         WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(options.url().getHost())
                 .setPort(options.port()).setSsl(options.tls()).setURI(options.url().getRawPath())
                 .addSubProtocol("derp");
-        return ws.connect(connect).compose(socket -> {
+        return opened(ws.connect(connect), ws::close, socket -> {
             DerpClient client = new DerpClient(options, context, ws::close, false, null);
             client.attach(new WebSocketConnection(socket, context));
             return handshake(vertx, options, client);
-        }, failure -> {
-            ws.close();
+        });
+    }
+
+    /** Starts the session once the socket is open; if it did not open, releases the Vert.x client made for it. */
+    private static <S> Future<DerpClient> opened(Future<S> socket, Runnable closeClient,
+                                                 Function<S, Future<DerpClient>> start) {
+        return socket.compose(start, failure -> {
+            closeClient.run();
             return Future.failedFuture(failure);
         });
     }
@@ -82,7 +87,7 @@ final class DerpDialer {
         return client.handshakeFuture().onComplete(r -> vertx.cancelTimer(timer));
     }
 
-    static Buffer upgradeRequest(DerpClientOptions options) {
+    private static Buffer upgradeRequest(DerpClientOptions options) {
         StringBuilder head = new StringBuilder("GET ").append(options.url().getRawPath()).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(options.url().getHost()).append(':').append(options.port()).append("\r\n")
                 .append("User-Agent: switchboard-derp-client\r\n")
