@@ -108,10 +108,10 @@ public final class ServerFrames {
             case PEER_GONE -> peerGone(payload);
             case PEER_PRESENT -> peerPresent(payload);
             case RESTARTING -> restarting(payload);
-            case PING -> new Ping(eightBytes(payload, "Ping"));
-            case PONG -> new Pong(eightBytes(payload, "Pong"));
+            case PING -> ping(payload);
+            case PONG -> pong(payload);
             case KEEP_ALIVE -> KeepAlive.INSTANCE;
-            case HEALTH -> new Health(payload.toString(StandardCharsets.UTF_8));
+            case HEALTH -> health(payload);
             default -> null;
         };
     }
@@ -164,6 +164,21 @@ public final class ServerFrames {
     public static Restarting restarting(Buffer payload) throws DerpProtocolException {
         requireLength(payload, DerpLimits.RESTARTING_LEN, "Restarting");
         return new Restarting(payload.getUnsignedInt(0), payload.getUnsignedInt(4));
+    }
+
+    /** Ping: 8 opaque bytes to echo. */
+    public static Ping ping(Buffer payload) throws DerpProtocolException {
+        return new Ping(eightBytes(payload, "Ping"));
+    }
+
+    /** Pong: the 8 bytes of the Ping it answers. */
+    public static Pong pong(Buffer payload) throws DerpProtocolException {
+        return new Pong(eightBytes(payload, "Pong"));
+    }
+
+    /** Health: UTF-8 text, any length (Go takes the bytes as they are; invalid UTF-8 becomes U+FFFD here). */
+    public static Health health(Buffer payload) {
+        return new Health(payload.toString(StandardCharsets.UTF_8));
     }
 
     /** Ping and Pong carry 8 opaque bytes; like Tailscale's client, only the first 8 of a longer payload count. */

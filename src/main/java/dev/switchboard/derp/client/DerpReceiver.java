@@ -9,7 +9,6 @@ import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.ServerFrames;
-import dev.switchboard.derp.ServerFrames.ServerFrame;
 import dev.switchboard.derp.ServerInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -124,43 +123,56 @@ final class DerpReceiver {
         return rest;
     }
 
+    /**
+     * Decodes with the per-type {@link ServerFrames} decoders under an enum switch (a table jump) rather than a
+     * pattern switch over {@link ServerFrames#decode}, which bootstraps an invokedynamic call site on the first packet
+     * and tests types in turn on every one: this is the receive hot path.
+     */
     private void handle(Frame frame) throws DerpProtocolException {
-        ServerFrame decoded;
+        Buffer payload = frame.payload();
         try {
-            decoded = ServerFrames.decode(frame);
+            switch (frame.type()) {
+                case SERVER_KEY -> onServerKey(ServerFrames.serverKey(payload));
+                case SERVER_INFO -> onServerInfo(ServerFrames.serverInfo(payload));
+                case RECV_PACKET -> {
+                    // Copies: the read buffer is recycled after this call, a message may be kept.
+                    ServerFrames.RecvPacket packet = ServerFrames.recvPacket(payload);
+                    client.emit(new DerpMessage.ReceivedPacket(packet.source(), copyOf(packet.data())));
+                }
+                case PEER_GONE -> {
+                    ServerFrames.PeerGone gone = ServerFrames.peerGone(payload);
+                    client.emit(new DerpMessage.PeerGone(gone.peer(), gone.reason()));
+                }
+                case PEER_PRESENT -> {
+                    ServerFrames.PeerPresent present = ServerFrames.peerPresent(payload);
+                    client.emit(new DerpMessage.PeerPresent(present.peer(), present.endpoint(), present.flags()));
+                }
+                case KEEP_ALIVE -> client.emit(new DerpMessage.KeepAlive());
+                case PING -> {
+                    Buffer data = ServerFrames.ping(payload).data();
+                    client.write(Frames.pong(data));
+                    client.emit(new DerpMessage.ServerPing(copyOf(data)));
+                }
+                case PONG -> {
+                    Promise<Void> waiting = pendingPings.remove(ServerFrames.pong(payload).data().getLong(0));
+                    if (waiting != null) {
+                        waiting.tryComplete();
+                    }
+                }
+                case HEALTH -> client.emit(new DerpMessage.Health(ServerFrames.health(payload).problem()));
+                case RESTARTING -> {
+                    ServerFrames.Restarting restarting = ServerFrames.restarting(payload);
+                    client.emit(new DerpMessage.Restarting(restarting.reconnectInMillis(), restarting.tryForMillis()));
+                }
+                default -> {
+                    // a type a client does not act on: read past it, as derp_client.go does
+                }
+            }
         } catch (DerpProtocolException e) {
             if (frame.type() == FrameType.SERVER_KEY || frame.type() == FrameType.SERVER_INFO) {
                 throw e; // a broken handshake ends the connection
             }
             // derp_client.go recvTimeout drops short frames ("[unexpected] dropping short …") and reads on.
-            return;
-        }
-        switch (decoded) {
-            case null -> {
-                // a type a client does not act on: read past it, as derp_client.go does
-            }
-            case ServerFrames.ServerKey key -> onServerKey(key.key());
-            case ServerFrames.SealedServerInfo sealed -> onServerInfo(sealed);
-            // Copies: the read buffer is recycled after this call, a message may be kept.
-            case ServerFrames.RecvPacket packet ->
-                    client.emit(new DerpMessage.ReceivedPacket(packet.source(), copyOf(packet.data())));
-            case ServerFrames.PeerGone gone -> client.emit(new DerpMessage.PeerGone(gone.peer(), gone.reason()));
-            case ServerFrames.PeerPresent present ->
-                    client.emit(new DerpMessage.PeerPresent(present.peer(), present.endpoint(), present.flags()));
-            case ServerFrames.KeepAlive keepAlive -> client.emit(new DerpMessage.KeepAlive());
-            case ServerFrames.Ping ping -> {
-                client.write(Frames.pong(ping.data()));
-                client.emit(new DerpMessage.ServerPing(copyOf(ping.data())));
-            }
-            case ServerFrames.Pong pong -> {
-                Promise<Void> waiting = pendingPings.remove(pong.data().getLong(0));
-                if (waiting != null) {
-                    waiting.tryComplete();
-                }
-            }
-            case ServerFrames.Health health -> client.emit(new DerpMessage.Health(health.problem()));
-            case ServerFrames.Restarting restarting ->
-                    client.emit(new DerpMessage.Restarting(restarting.reconnectInMillis(), restarting.tryForMillis()));
         }
     }
 
