@@ -18,13 +18,13 @@ public final class DerpIdleConnections {
     private DerpIdleConnections() {
     }
 
-    public static Result open(Vertx vertx, URI url, int count, int batch) throws Exception {
+    public static Result open(Vertx vertx, URI url, boolean webSocket, int count, int batch) throws Exception {
         List<DerpClient> clients = new ArrayList<>(count);
         long start = System.nanoTime();
         for (int done = 0; done < count; done += batch) {
             List<Future<DerpClient>> connecting = new ArrayList<>();
             for (int i = done; i < Math.min(count, done + batch); i++) {
-                connecting.add(BenchClients.connectAsync(vertx, BenchClients.newContext(vertx), url, false));
+                connecting.add(BenchClients.connectAsync(vertx, BenchClients.newContext(vertx), url, webSocket));
             }
             Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             connecting.forEach(f -> clients.add(f.result()));

@@ -23,9 +23,4 @@ public record LatencyStats(long count, long p50Nanos, long p90Nanos, long p99Nan
         return String.format(Locale.ROOT, "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms (%d samples)",
                 p50Nanos / 1e6, p90Nanos / 1e6, p99Nanos / 1e6, maxNanos / 1e6, count);
     }
-
-    public String json() {
-        return String.format(Locale.ROOT, "\"samples\":%d,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
-                count, p50Nanos / 1e6, p90Nanos / 1e6, p99Nanos / 1e6, maxNanos / 1e6);
-    }
 }

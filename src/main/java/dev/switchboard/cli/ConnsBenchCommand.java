@@ -1,7 +1,6 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.bench.DerpIdleConnections;
-import dev.switchboard.bench.ProcessMemory;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -20,7 +19,10 @@ public class ConnsBenchCommand implements Callable<Integer> {
     Vertx vertx;
 
     @Mixin
-    RelayUrlOption relay;
+    RelayOptions relay;
+
+    @Mixin
+    ServerPidOption server;
 
     @Option(names = "--n", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE})")
     int count;
@@ -30,9 +32,6 @@ public class ConnsBenchCommand implements Callable<Integer> {
 
     @Option(names = "--hold", defaultValue = "5", description = "Seconds to hold them before measuring (default ${DEFAULT-VALUE})")
     int hold;
-
-    @Option(names = "--pid", description = "Server PID: report its RSS growth per connection")
-    Long pid;
 
     @Option(names = "--collect", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "Before each RSS reading, have the server JVM collect garbage (jcmd GC.run), so handshake "
@@ -45,32 +44,33 @@ public class ConnsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionalLong before = residentBytes();
-        DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, relay.url, count, batch);
+        DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, relay.url, relay.webSocket, count, batch);
         Thread.sleep(hold * 1000L);
-        OptionalLong rawAfter = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
+        OptionalLong rawAfter = server.residentBytes();
         OptionalLong after = residentBytes();
         double perConnection = before.isPresent() && after.isPresent()
                 ? (after.getAsLong() - before.getAsLong()) / (double) result.opened() : -1;
-        System.out.printf(Locale.ROOT, "conns: %d idle connections open in %.2f s%s%n", result.opened(),
-                result.connectTime().toNanos() / 1e9,
-                perConnection >= 0 ? String.format(Locale.ROOT, ", server RSS +%.1f kB per connection (%s)",
-                        perConnection / 1000, collected ? "after a full GC" : "as found") : "");
-        System.out.printf(Locale.ROOT, "{\"bench\":\"conns\",\"opened\":%d,\"connect_seconds\":%.3f,"
-                        + "\"rss_bytes_per_connection\":%.0f,\"collected\":%b,\"rss_before\":%d,\"rss_after_uncollected\":%d}%n",
-                result.opened(), result.connectTime().toNanos() / 1e9, perConnection, collected,
-                before.orElse(-1), rawAfter.orElse(-1));
+        double seconds = result.connectTime().toNanos() / 1e9;
+        int status = new BenchReport("conns")
+                .line("conns: %d idle connections open in %.2f s%s", result.opened(), seconds, perConnection < 0 ? ""
+                        : String.format(Locale.ROOT, ", server RSS +%.1f kB per connection (%s)",
+                        perConnection / 1000, collected ? "after a full GC" : "as found"))
+                .field("opened", result.opened()).field("connect_seconds", seconds, 3)
+                .field("rss_bytes_per_connection", perConnection, 0).field("collected", collected)
+                .field("rss_before", before.orElse(-1)).field("rss_after_uncollected", rawAfter.orElse(-1))
+                .print(true);
         for (var client : result.clients()) {
             client.close();
         }
-        return 0;
+        return status;
     }
 
     /** The server's RSS, after a full collection when asked and possible. */
     private OptionalLong residentBytes() throws InterruptedException {
-        if (pid == null) {
+        if (!server.present()) {
             return OptionalLong.empty();
         }
-        collected &= collect && ProcessMemory.collectGarbage(pid);
-        return ProcessMemory.residentBytes(pid);
+        collected &= collect && server.collectGarbage();
+        return server.residentBytes();
     }
 }

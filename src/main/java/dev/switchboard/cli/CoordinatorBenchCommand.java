@@ -28,6 +28,7 @@ public class CoordinatorBenchCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
+    /** The server's base URL, not the relay's: not {@link RelayOptions}, whose default ends in /derp. */
     @Option(names = "--url", defaultValue = "http://127.0.0.1:3000", description = "Server base URL (default ${DEFAULT-VALUE})")
     URI url;
 
@@ -43,8 +44,9 @@ public class CoordinatorBenchCommand implements Callable<Integer> {
         LatencyStats stats = new CoordinatorLoad(vertx, url, clients, rounds).run(agent, (agentId, isAgent) ->
                 isAgent ? tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1))
                         : tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1)));
-        System.out.println("coordinator fan-out, 1 agent x " + clients + " clients: " + stats.human());
-        System.out.println("{\"bench\":\"coordinator\",\"clients\":" + clients + "," + stats.json() + "}");
-        return stats.count() == (long) clients * rounds ? 0 : 1;
+        return new BenchReport("coordinator")
+                .line("coordinator fan-out, 1 agent x %d clients: %s", clients, stats.human())
+                .field("clients", clients).latency(stats)
+                .print(stats.count() == (long) clients * rounds);
     }
 }

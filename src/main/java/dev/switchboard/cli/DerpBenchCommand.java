@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code switchboard bench derp}: P sender/receiver pairs through a relay; throughput, loss, one-way latency. */
@@ -20,7 +19,7 @@ public class DerpBenchCommand implements Callable<Integer> {
     Vertx vertx;
 
     @Mixin
-    RelayUrlOption relay;
+    RelayOptions relay;
 
     @Option(names = "--pairs", defaultValue = "4", description = "Sender/receiver pairs (default ${DEFAULT-VALUE})")
     int pairs;
@@ -37,15 +36,12 @@ public class DerpBenchCommand implements Callable<Integer> {
     @Option(names = "--pps", defaultValue = "0", description = "Packets/s per pair; 0 = unpaced (default)")
     int pps;
 
-    @Option(names = "--websocket", description = "DERP over WebSocket")
-    boolean webSocket;
-
     @Option(names = "--sink", description = "Send into an in-process sink instead of a relay: the tool's own ceiling")
     boolean sink;
 
     @Override
     public Integer call() throws Exception {
-        DerpLoad.Plan plan = new DerpLoad.Plan(relay.url, webSocket, pairs, size, Duration.ofSeconds(warmup),
+        DerpLoad.Plan plan = new DerpLoad.Plan(relay.url, relay.webSocket, pairs, size, Duration.ofSeconds(warmup),
                 Duration.ofSeconds(seconds), pps);
         DerpLoad.Result result;
         if (sink) {
@@ -55,14 +51,17 @@ public class DerpBenchCommand implements Callable<Integer> {
         } else {
             result = new DerpLoad(vertx, plan).run();
         }
-        System.out.printf(Locale.ROOT, "derp%s: %d pairs x %d B, %s: %d sent, %d delivered: %.0f pkt/s, %.1f Mbit/s, loss %.3f%%%n",
-                sink ? " (sink)" : "", pairs, size, pps == 0 ? "unpaced" : pps + " pkt/s per pair", result.sent(),
-                result.received(), result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent());
-        System.out.println("one-way latency: " + result.latency().human());
-        System.out.printf(Locale.ROOT, "{\"bench\":\"derp\",\"sink\":%b,\"pairs\":%d,\"size\":%d,\"pps_per_pair\":%d,\"warmup_s\":%d,"
-                        + "\"sent\":%d,\"delivered\":%d,\"packets_per_second\":%.0f,\"mbit_per_second\":%.1f,"
-                        + "\"loss_percent\":%.4f,%s}%n", sink, pairs, size, pps, warmup, result.sent(), result.received(),
-                result.packetsPerSecond(), result.megabitsPerSecond(), result.lossPercent(), result.latency().json());
-        return result.sent() > 0 && result.lossPercent() == 0 ? 0 : 1;
+        return new BenchReport("derp")
+                .line("derp%s: %d pairs x %d B, %s: %d sent, %d delivered: %.0f pkt/s, %.1f Mbit/s, loss %.3f%%",
+                        sink ? " (sink)" : "", pairs, size, pps == 0 ? "unpaced" : pps + " pkt/s per pair",
+                        result.sent(), result.received(), result.packetsPerSecond(), result.megabitsPerSecond(),
+                        result.lossPercent())
+                .line("one-way latency: %s", result.latency().human())
+                .field("sink", sink).field("pairs", pairs).field("size", size).field("pps_per_pair", pps)
+                .field("warmup_s", warmup).field("sent", result.sent()).field("delivered", result.received())
+                .field("packets_per_second", result.packetsPerSecond(), 0)
+                .field("mbit_per_second", result.megabitsPerSecond(), 1)
+                .field("loss_percent", result.lossPercent(), 4).latency(result.latency())
+                .print(result.sent() > 0 && result.lossPercent() == 0);
     }
 }

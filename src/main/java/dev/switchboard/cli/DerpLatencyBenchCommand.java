@@ -18,7 +18,7 @@ public class DerpLatencyBenchCommand implements Callable<Integer> {
     Vertx vertx;
 
     @Mixin
-    RelayUrlOption relay;
+    RelayOptions relay;
 
     @Option(names = "--count", defaultValue = "10000", description = "Round trips timed (default ${DEFAULT-VALUE})")
     int count;
@@ -26,14 +26,12 @@ public class DerpLatencyBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64", description = "Packet bytes (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--websocket", description = "DERP over WebSocket")
-    boolean webSocket;
-
     @Override
     public Integer call() throws Exception {
-        LatencyStats stats = DerpLatency.run(vertx, relay.url, webSocket, count, size, 2000);
-        System.out.println("derp round trip, " + size + " B: " + stats.human());
-        System.out.println("{\"bench\":\"derp-latency\",\"size\":" + size + "," + stats.json() + "}");
-        return 0;
+        LatencyStats stats = DerpLatency.run(vertx, relay.url, relay.webSocket, count, size, 2000);
+        return new BenchReport("derp-latency")
+                .line("derp round trip, %d B: %s", size, stats.human())
+                .field("size", size).latency(stats)
+                .print(true);
     }
 }

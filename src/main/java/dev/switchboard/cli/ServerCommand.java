@@ -1,7 +1,5 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.bench.DerpLatency;
-import dev.switchboard.bench.LatencyStats;
 import dev.switchboard.config.PublicListener;
 import io.quarkus.runtime.Quarkus;
 import io.vertx.core.Vertx;
@@ -37,13 +35,12 @@ public class ServerCommand implements Callable<Integer> {
         }
         URI url = listener.loopbackUrl().resolve("/derp");
         try {
-            LatencyStats stats = DerpLatency.run(vertx, url, false, SMOKE_ROUND_TRIPS, 1200, SMOKE_ROUND_TRIPS / 4);
-            System.out.println("smoke test passed: " + url + " relayed " + stats.count() + " round trips, " + stats.human());
+            String latency = SmokeTest.run(vertx, url, SMOKE_ROUND_TRIPS);
+            System.out.println("smoke test passed: " + url + " relayed " + SMOKE_ROUND_TRIPS + " round trips, " + latency);
             return 0;
         } catch (Exception e) {
             System.out.println("smoke test failed: " + url + ": " + e);
             return 1;
         }
     }
-
 }

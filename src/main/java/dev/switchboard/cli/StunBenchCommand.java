@@ -1,13 +1,12 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.bench.ProcessMemory;
 import dev.switchboard.bench.StunLoad;
 import dev.switchboard.config.HostPort;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -27,27 +26,28 @@ public class StunBenchCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "32", description = "Requests in flight per socket (default ${DEFAULT-VALUE})")
     int window;
 
-    @Option(names = "--pid", description = "Server PID: report its RSS before and after")
-    Long pid;
+    @Mixin
+    ServerPidOption server;
 
     @Override
     public Integer call() throws Exception {
         HostPort target = HostPort.parse("--addr", address);
-        OptionalLong rssBefore = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
+        OptionalLong rssBefore = server.residentBytes();
         StunLoad.Result result = new StunLoad(new InetSocketAddress(target.host(), target.port()), total, concurrency,
                 window).run();
-        OptionalLong rssAfter = pid == null ? OptionalLong.empty() : ProcessMemory.residentBytes(pid);
-        System.out.printf(Locale.ROOT, "stun: %d sent, %d answered in %.2f s: %.0f requests/s, loss %.3f%%%n",
-                result.sent(), result.received(), result.elapsed().toNanos() / 1e9, result.requestsPerSecond(),
-                result.lossPercent());
+        OptionalLong rssAfter = server.residentBytes();
+        double seconds = result.elapsed().toNanos() / 1e9;
+        BenchReport report = new BenchReport("stun")
+                .line("stun: %d sent, %d answered in %.2f s: %.0f requests/s, loss %.3f%%", result.sent(),
+                        result.received(), seconds, result.requestsPerSecond(), result.lossPercent());
         if (rssBefore.isPresent() && rssAfter.isPresent()) {
-            System.out.printf(Locale.ROOT, "server RSS: %.1f MiB before, %.1f MiB after%n",
-                    rssBefore.getAsLong() / 1048576.0, rssAfter.getAsLong() / 1048576.0);
+            report.line("server RSS: %.1f MiB before, %.1f MiB after", rssBefore.getAsLong() / 1048576.0,
+                    rssAfter.getAsLong() / 1048576.0);
         }
-        System.out.printf(Locale.ROOT, "{\"bench\":\"stun\",\"sent\":%d,\"received\":%d,\"seconds\":%.3f,"
-                        + "\"requests_per_second\":%.0f,\"loss_percent\":%.4f,\"rss_before\":%d,\"rss_after\":%d}%n",
-                result.sent(), result.received(), result.elapsed().toNanos() / 1e9, result.requestsPerSecond(),
-                result.lossPercent(), rssBefore.orElse(-1), rssAfter.orElse(-1));
-        return result.lossPercent() == 0 ? 0 : 1;
+        return report.field("sent", result.sent()).field("received", result.received()).field("seconds", seconds, 3)
+                .field("requests_per_second", result.requestsPerSecond(), 0)
+                .field("loss_percent", result.lossPercent(), 4)
+                .field("rss_before", rssBefore.orElse(-1)).field("rss_after", rssAfter.orElse(-1))
+                .print(result.lossPercent() == 0);
     }
 }

@@ -36,28 +36,14 @@ public final class Handshake {
         return new OpenedClientInfo(clientKey, ClientInfo.parse(json));
     }
 
-    /** Opens a ServerInfo payload: nonce(24) ‖ box, sealed by the server to this client. */
+    /** Opens a ServerInfo payload: nonce(24) ‖ box, sealed by the server to this client ({@link ServerFrames}). */
     public static ServerInfo openServerInfo(NodePrivateKey client, NodeKey server, Buffer payload)
             throws DerpProtocolException {
-        byte[] bytes = payload.getBytes();
-        if (bytes.length < DerpLimits.NONCE_LEN) {
-            throw new DerpProtocolException("bad_server_info", "ServerInfo frame too short");
-        }
-        byte[] nonce = Arrays.copyOfRange(bytes, 0, DerpLimits.NONCE_LEN);
-        try {
-            return ServerInfo.parse(NaclBox.open(bytes, DerpLimits.NONCE_LEN, bytes.length - DerpLimits.NONCE_LEN,
-                    nonce, client, server));
-        } catch (NaclBox.BoxOpenException e) {
-            throw new DerpProtocolException("box_open_failed", "cannot open ServerInfo: " + e.getMessage());
-        }
+        return ServerFrames.serverInfo(payload).open(client, server);
     }
 
-    /** Reads the server key from a ServerKey payload after checking the magic. */
+    /** Reads the server key from a ServerKey payload after checking the magic ({@link ServerFrames}). */
     public static NodeKey parseServerKey(Buffer payload) throws DerpProtocolException {
-        if (payload.length() < DerpLimits.MAGIC.length + DerpLimits.KEY_LEN
-                || !Arrays.equals(payload.getBytes(0, DerpLimits.MAGIC.length), DerpLimits.MAGIC)) {
-            throw new DerpProtocolException("bad_server_key", "ServerKey frame without DERP magic");
-        }
-        return NodeKey.read(payload, DerpLimits.MAGIC.length);
+        return ServerFrames.serverKey(payload);
     }
 }
