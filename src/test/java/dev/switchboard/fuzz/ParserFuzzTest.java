@@ -9,6 +9,8 @@ import dev.switchboard.derpmap.InvalidDerpMapException;
 import dev.switchboard.stun.StunCodec;
 import dev.switchboard.tailnet.disco.DiscoMessage;
 import dev.switchboard.tailnet.ip.IpPacket;
+import dev.switchboard.tailnet.tcp.TcpReject;
+import dev.switchboard.tailnet.tcp.TcpSegment;
 import io.vertx.core.buffer.Buffer;
 
 import java.net.InetAddress;
@@ -18,7 +20,7 @@ import java.util.Optional;
 
 /**
  * The other parsers that read untrusted bytes: STUN datagrams, the DERP ClientInfo JSON, DERP map JSON (from a file
- * or URL an operator points at), disco message plaintext and tailnet IP packets. Each target states the parser's
+ * or URL an operator points at), disco message plaintext, tailnet IP packets and TCP segments. Each target states the parser's
  * contract as invariants: only its documented exception escapes, and whatever it accepts survives a round trip.
  * CI replays the seeds under {@code ParserFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1} fuzzes (docs/fuzzing.md).
  */
@@ -85,6 +87,39 @@ class ParserFuzzTest {
                     || p.destinationOffset() + p.addressLength() > packet.length) {
                 throw new AssertionError("accepted packet points outside its bytes");
             }
+        }
+    }
+
+    /**
+     * A TCP segment inside an IPv6 packet, its checksum made valid so the fuzzer gets past it to the header and
+     * option parsing. An accepted segment's payload lies inside its bytes.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void fuzzTcpSegment(byte[] segment) {
+        if (segment.length < TcpSegment.HEADER_LENGTH || segment.length > 1240) {
+            return;
+        }
+        byte[] packet = new byte[40 + segment.length];
+        byte[] src = new byte[16];
+        byte[] dst = new byte[16];
+        src[15] = 1;
+        dst[15] = 2;
+        IpPacket.writeIpv6Header(packet, 0, segment.length, IpPacket.PROTOCOL_TCP, 64, src, dst);
+        System.arraycopy(segment, 0, packet, 40, segment.length);
+        packet[40 + 16] = 0;
+        packet[40 + 17] = 0;
+        if (!(IpPacket.parse(packet, 0, packet.length) instanceof IpPacket.Parsed.Accepted accepted)) {
+            throw new AssertionError("our own IPv6 header was refused");
+        }
+        TcpSegment.writeChecksum(accepted.packet());
+        TcpSegment view = new TcpSegment();
+        TcpReject reject = view.wrap(accepted.packet());
+        if (reject == TcpReject.BAD_CHECKSUM) {
+            throw new AssertionError("a segment with a freshly written checksum failed it");
+        }
+        if (reject == null && (view.payloadOffset() + view.payloadLength() > packet.length
+                || view.payloadLength() < 0 || view.headerLength() < TcpSegment.HEADER_LENGTH)) {
+            throw new AssertionError("accepted segment points outside its bytes");
         }
     }
 }
