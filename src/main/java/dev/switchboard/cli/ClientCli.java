@@ -7,9 +7,9 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Runs the commands that need no server — {@code token …}, every {@code --help} and {@code --version} — with plain
- * picocli, without booting Quarkus: they answer in a fraction of a second, print nothing but their result on stdout
- * and open no listener. Only {@code server} and {@code bench} (which use CDI beans) boot Quarkus.
+ * Runs the commands that need no server — {@code token …}, {@code bench …}, every {@code --help} and
+ * {@code --version} — with plain picocli, without booting Quarkus: they answer in a fraction of a second, print
+ * nothing but their result on stdout and open no listener. Only {@code server} boots Quarkus.
  */
 public final class ClientCli {
     /** Exit status of a usage mistake, as picocli and most Unix tools use. */
@@ -18,15 +18,11 @@ public final class ClientCli {
     private ClientCli() {
     }
 
-    /** Whether these arguments need the Quarkus application (CDI, listeners) rather than {@link #execute}. */
+    /** Whether these arguments need the Quarkus application (the server) rather than {@link #execute}. */
     static boolean needsQuarkus(String... args) {
-        if (args.length == 0 || !(args[0].equals("server") || args[0].equals("bench"))) {
-            return false;
-        }
         List<String> all = List.of(args);
-        boolean benchWithoutTool = args[0].equals("bench") && (args.length == 1 || args[1].startsWith("-"));
-        return !benchWithoutTool && !all.contains("--help") && !all.contains("-h") && !all.contains("--version")
-                && !all.contains("-V");
+        return args.length > 0 && args[0].equals("server") && !all.contains("--help") && !all.contains("-h")
+                && !all.contains("--version") && !all.contains("-V");
     }
 
     public static int execute(String... args) {

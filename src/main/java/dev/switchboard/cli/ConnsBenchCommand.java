@@ -1,9 +1,8 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.bench.DerpIdleConnections;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -15,8 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "conns", mixinStandardHelpOptions = true,
         description = "Open N idle DERP clients and hold them; with --pid, the server's RSS per connection.")
 public class ConnsBenchCommand implements Callable<Integer> {
-    @Inject
-    Vertx vertx;
+    @ParentCommand
+    BenchCommand bench;
 
     @Mixin
     RelayOptions relay;
@@ -44,7 +43,7 @@ public class ConnsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionalLong before = residentBytes();
-        DerpIdleConnections.Result result = DerpIdleConnections.open(vertx, relay.url, relay.webSocket, count, batch);
+        DerpIdleConnections.Result result = DerpIdleConnections.open(bench.vertx(), relay.url, relay.webSocket, count, batch);
         Thread.sleep(hold * 1000L);
         OptionalLong rawAfter = server.residentBytes();
         OptionalLong after = residentBytes();

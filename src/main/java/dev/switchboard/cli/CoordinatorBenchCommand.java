@@ -4,12 +4,12 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
 import dev.switchboard.bench.CoordinatorLoad;
 import dev.switchboard.bench.LatencyStats;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,11 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = "One agent, N clients: latency of the agent's node updates reaching every client.")
 public class CoordinatorBenchCommand implements Callable<Integer> {
-    @Inject
-    TokenService tokens;
-
-    @Inject
-    Vertx vertx;
+    @ParentCommand
+    BenchCommand bench;
 
     /** The server's base URL, not the relay's: not {@link RelayOptions}, whose default ends in /derp. */
     @Option(names = "--url", defaultValue = "http://127.0.0.1:3000", description = "Server base URL (default ${DEFAULT-VALUE})")
@@ -40,10 +37,11 @@ public class CoordinatorBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KeyPair key = TokenCommand.generatedSigningKey(System.getenv());
         UUID agent = UUID.randomUUID();
-        LatencyStats stats = new CoordinatorLoad(vertx, url, clients, rounds).run(agent, (agentId, isAgent) ->
-                isAgent ? tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1))
-                        : tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1)));
+        LatencyStats stats = new CoordinatorLoad(bench.vertx(), url, clients, rounds).run(agent, (agentId, isAgent) ->
+                isAgent ? TokenService.mint(key, agentId, Role.AGENT, List.of(), Duration.ofHours(1))
+                        : TokenService.mint(key, UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1)));
         return new BenchReport("coordinator")
                 .line("coordinator fan-out, 1 agent x %d clients: %s", clients, stats.human())
                 .field("clients", clients).latency(stats)

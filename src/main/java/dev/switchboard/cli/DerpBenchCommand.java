@@ -2,9 +2,8 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bench.DerpLoad;
 import dev.switchboard.bench.DerpSink;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -15,8 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "derp", mixinStandardHelpOptions = true,
         description = "P pairs of real DERP clients: delivered packets/s, Mbit/s, loss and one-way latency.")
 public class DerpBenchCommand implements Callable<Integer> {
-    @Inject
-    Vertx vertx;
+    @ParentCommand
+    BenchCommand bench;
 
     @Mixin
     RelayOptions relay;
@@ -45,11 +44,11 @@ public class DerpBenchCommand implements Callable<Integer> {
                 Duration.ofSeconds(seconds), pps);
         DerpLoad.Result result;
         if (sink) {
-            try (DerpSink target = new DerpSink(vertx)) {
-                result = new DerpLoad(vertx, plan).runInto(target);
+            try (DerpSink target = new DerpSink(bench.vertx())) {
+                result = new DerpLoad(bench.vertx(), plan).runInto(target);
             }
         } else {
-            result = new DerpLoad(vertx, plan).run();
+            result = new DerpLoad(bench.vertx(), plan).run();
         }
         return new BenchReport("derp")
                 .line("derp%s: %d pairs x %d B, %s: %d sent, %d delivered: %.0f pkt/s, %.1f Mbit/s, loss %.3f%%",

@@ -2,9 +2,8 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bench.DerpLatency;
 import dev.switchboard.bench.LatencyStats;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -14,8 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "derp-latency", mixinStandardHelpOptions = true,
         description = "Ping-pong round trips between two DERP clients through the relay: p50/p99.")
 public class DerpLatencyBenchCommand implements Callable<Integer> {
-    @Inject
-    Vertx vertx;
+    @ParentCommand
+    BenchCommand bench;
 
     @Mixin
     RelayOptions relay;
@@ -28,7 +27,7 @@ public class DerpLatencyBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LatencyStats stats = DerpLatency.run(vertx, relay.url, relay.webSocket, count, size, 2000);
+        LatencyStats stats = DerpLatency.run(bench.vertx(), relay.url, relay.webSocket, count, size, 2000);
         return new BenchReport("derp-latency")
                 .line("derp round trip, %d B: %s", size, stats.human())
                 .field("size", size).latency(stats)

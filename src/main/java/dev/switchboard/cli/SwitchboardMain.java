@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigOptions;
-import dev.switchboard.config.RunMode;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -11,9 +10,9 @@ import jakarta.inject.Inject;
 import picocli.CommandLine;
 
 /**
- * Entry point of the {@code switchboard} binary. {@code token}, {@code --help} and {@code --version} run without
- * Quarkus ({@link ClientCli}); only {@code server} opens listeners, {@code bench} boots Quarkus with the HTTP
- * listener off, so client tools work beside a running server (quarkus-picocli runs the command after start-up).
+ * Entry point of the {@code switchboard} binary. Only {@code server} boots Quarkus (quarkus-picocli runs it after
+ * start-up); every other command — {@code token}, {@code bench}, {@code --help}, {@code --version} — runs with plain
+ * picocli ({@link ClientCli}): no listener, no logs on stdout, well under a second to start.
  */
 @QuarkusMain
 public class SwitchboardMain implements QuarkusApplication {
@@ -32,15 +31,7 @@ public class SwitchboardMain implements QuarkusApplication {
             // Client commands never boot Quarkus: no logs, no listeners, no 2.5 s start (ClientCli).
             System.exit(ClientCli.execute(args));
         }
-        boolean server = args.length > 0 && args[0].equals("server") && !isHelp(args);
-        // Set for a client command, cleared for the server: one JVM may launch several (tests do).
-        clientOnly("quarkus.http.host-enabled", "false", server);
-        clientOnly(RunMode.PROPERTY, "false", server);
-        clientOnly("coder.shutdown.grace-period", "0s", server); // nothing to drain
-        // The management listener cannot be switched off at run time: keep it out of the server's way.
-        clientOnly("quarkus.management.host", "127.0.0.1", server);
-        clientOnly("quarkus.management.port", "0", server);
-        serverFromMain = server;
+        serverFromMain = true;
         Quarkus.run(SwitchboardMain.class, SwitchboardMain::exit, args);
     }
 
@@ -72,23 +63,6 @@ public class SwitchboardMain implements QuarkusApplication {
             root = t;
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
-    }
-
-    private static void clientOnly(String property, String value, boolean server) {
-        if (server) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
-        }
-    }
-
-    private static boolean isHelp(String... args) {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

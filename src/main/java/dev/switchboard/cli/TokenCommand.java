@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -50,25 +51,28 @@ public class TokenCommand {
 
         @Override
         public Integer call() {
-            // Same precedence as TokenService: an external verification key means Switchboard's own key is unused,
-            // so a token minted with it would be refused by the server.
-            for (String external : List.of("CODER_AUTH_PUBLIC_KEY_FILE", "CODER_AUTH_JWKS_URL")) {
-                if (!env.getOrDefault(external, "").isBlank()) {
-                    throw new UsageError(external, "is set, so the server verifies tokens with that external key and "
-                            + "cannot mint them; the platform that owns the key mints tokens (unset it to use "
-                            + "Switchboard's generated key)");
-                }
-            }
-            var key = KeyFiles.loadOrCreateSigningKey(configDir().resolve(TokenService.SIGNING_KEY_FILE));
+            var key = generatedSigningKey(env);
             spec.commandLine().getOut().println(TokenService.mint(key, subject, role, agents, ttl));
             return 0;
         }
+    }
 
-        /** CODER_CONFIG_DIR with SwitchboardConfig's default. */
-        private Path configDir() {
-            String dir = env.getOrDefault("CODER_CONFIG_DIR", "");
-            return dir.isBlank() ? Path.of(System.getProperty("user.home"), ".config", "switchboard") : Path.of(dir);
+    /**
+     * The key Switchboard generated for itself under CODER_CONFIG_DIR, as the server would load it; refused (usage
+     * error) when an external verification key is configured, since the server would then reject what it signs.
+     */
+    static KeyPair generatedSigningKey(Map<String, String> env) {
+        for (String external : List.of("CODER_AUTH_PUBLIC_KEY_FILE", "CODER_AUTH_JWKS_URL")) {
+            if (!env.getOrDefault(external, "").isBlank()) {
+                throw new UsageError(external, "is set, so the server verifies tokens with that external key and "
+                        + "cannot mint them; the platform that owns the key mints tokens (unset it to use "
+                        + "Switchboard's generated key)");
+            }
         }
+        String dir = env.getOrDefault("CODER_CONFIG_DIR", "");
+        Path configDir = dir.isBlank() ? Path.of(System.getProperty("user.home"), ".config", "switchboard")
+                : Path.of(dir);
+        return KeyFiles.loadOrCreateSigningKey(configDir.resolve(TokenService.SIGNING_KEY_FILE));
     }
 
     /** Names the three roles instead of picocli's upper-case enum constants. */

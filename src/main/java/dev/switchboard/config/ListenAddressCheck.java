@@ -36,18 +36,14 @@ public class ListenAddressCheck {
 
     private final Config config;
     private final SwitchboardConfig switchboard;
-    private final boolean serverMode;
 
-    public ListenAddressCheck(Config config, SwitchboardConfig switchboard, RunMode runMode) {
+    public ListenAddressCheck(Config config, SwitchboardConfig switchboard) {
         this.config = config;
         this.switchboard = switchboard;
-        this.serverMode = runMode.isServer();
     }
 
     void check(@Observes @Priority(10) StartupEvent event) {
-        if (serverMode) {
-            check(listeners());
-        }
+        check(listeners());
     }
 
     /** The server's TCP listeners as Quarkus will bind them (test ports under test). */

@@ -2,7 +2,6 @@ package dev.switchboard.derpmap;
 
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PublicListener;
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.stun.StunLifecycle;
 import io.quarkus.runtime.ShutdownEvent;
@@ -36,7 +35,6 @@ public class DerpMapService {
     private final StunLifecycle stun;
     private final Vertx vertx;
     private final PublicListener listener;
-    private final boolean serverMode;
     private final List<Consumer<DerpMap>> subscribers = new CopyOnWriteArrayList<>();
     private volatile DerpMap current;
     private DerpMapSettings settings;
@@ -45,19 +43,15 @@ public class DerpMapService {
     private long timer = -1;
 
     public DerpMapService(SwitchboardConfig config, StunLifecycle stun, Vertx vertx,
-                          PublicListener listener, RunMode runMode) {
+                          PublicListener listener) {
         this.config = config;
         this.stun = stun;
         this.vertx = vertx;
         this.listener = listener;
-        this.serverMode = runMode.isServer();
     }
 
     /** After the STUN responder (priority 1000) so its port can be advertised. */
     void start(@Observes @Priority(2000) StartupEvent event) throws IOException {
-        if (!serverMode) {
-            return;
-        }
         settings = settings();
         source = DerpMapSource.of(config.derp().config().path(), config.derp().config().url());
         lastModified = modifiedTime();

@@ -1,7 +1,6 @@
 package dev.switchboard.ops;
 
 import dev.switchboard.config.ConfigOptions;
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.derp.server.DerpServer;
@@ -32,32 +31,25 @@ public class GracefulShutdown {
     private final Drain drain;
     private final Duration gracePeriod;
 
-    public GracefulShutdown(SwitchboardConfig config, Instance<DerpServer> derp, CoordinatorService coordinators,
-                            RunMode runMode) {
-        boolean relay = runMode.isServer() && config.derp().server().enable();
-        // Client subcommands serve nothing, so they have nothing to drain.
-        this.drain = runMode.isServer() ? new Drain(relay ? Optional.of(derp.get()) : Optional.empty(),
-                coordinators.coordinator()) : null;
+    public GracefulShutdown(SwitchboardConfig config, Instance<DerpServer> derp, CoordinatorService coordinators) {
+        boolean relay = config.derp().server().enable();
+        this.drain = new Drain(relay ? Optional.of(derp.get()) : Optional.empty(), coordinators.coordinator());
         // Validated at start-up by OperationsConfigSourceFactory.
         this.gracePeriod = ConfigOptions.parseDuration(config.shutdown().gracePeriod());
     }
 
     void delayStarted(@Observes ShutdownDelayInitiatedEvent event) {
-        if (drain != null) {
-            drain.begin();
-            drain.awaitIdle(gracePeriod);
-            drain.finish();
-        }
+        drain.begin();
+        drain.awaitIdle(gracePeriod);
+        drain.finish();
     }
 
     /** Fallback for a stop without the pre-shutdown phase; after {@link #delayStarted} this does nothing. */
     void shutdown(@Observes @Priority(1) ShutdownEvent event) {
-        if (drain != null) {
-            drain.finish();
-        }
+        drain.finish();
     }
 
     public boolean isDraining() {
-        return drain != null && drain.isDraining();
+        return drain.isDraining();
     }
 }

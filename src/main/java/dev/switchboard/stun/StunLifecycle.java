@@ -3,7 +3,6 @@ package dev.switchboard.stun;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.ListenAddressCheck;
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,20 +23,17 @@ public class StunLifecycle {
     private final SwitchboardConfig config;
     private final Vertx vertx;
     private final MeterRegistry registry;
-    private final boolean serverMode;
     private volatile StunServer server;
 
-    public StunLifecycle(SwitchboardConfig config, Vertx vertx, MeterRegistry registry,
-                         RunMode runMode) {
+    public StunLifecycle(SwitchboardConfig config, Vertx vertx, MeterRegistry registry) {
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
-        this.serverMode = runMode.isServer();
     }
 
     void start(@Observes @Priority(1000) StartupEvent event) throws Exception {
         List<HostPort> addresses = StunListenAddresses.parse(config.stunListenAddresses());
-        if (!serverMode || addresses.isEmpty()) {
+        if (addresses.isEmpty()) {
             return;
         }
         StunServer starting = new StunServer(vertx, addresses, new StunMetrics(registry));

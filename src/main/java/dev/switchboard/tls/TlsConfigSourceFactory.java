@@ -5,7 +5,6 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PrivateFiles;
 import dev.switchboard.config.PublicListener;
-import dev.switchboard.config.RunMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -36,8 +35,7 @@ public class TlsConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (!Boolean.parseBoolean(value(context, "coder.tls.enable").orElse("false"))
-                || "false".equals(System.getProperty(RunMode.PROPERTY))) {
+        if (!Boolean.parseBoolean(value(context, "coder.tls.enable").orElse("false"))) {
             return List.of();
         }
         HostPort tls = HostPort.parse("CODER_TLS_ADDRESS", value(context, "coder.tls.address").orElse(ConfigDefaults.TLS_ADDRESS));

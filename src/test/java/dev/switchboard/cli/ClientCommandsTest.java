@@ -118,7 +118,7 @@ class ClientCommandsTest {
     void onlyServerAndBenchToolsBootQuarkus() {
         assertTrue(ClientCli.needsQuarkus("server"));
         assertTrue(ClientCli.needsQuarkus("server", "--smoke-test"));
-        assertTrue(ClientCli.needsQuarkus("bench", "stun"));
+        assertFalse(ClientCli.needsQuarkus("bench", "stun"));
         assertFalse(ClientCli.needsQuarkus("server", "--help"));
         assertFalse(ClientCli.needsQuarkus("bench", "stun", "-h"));
         assertFalse(ClientCli.needsQuarkus("bench"));

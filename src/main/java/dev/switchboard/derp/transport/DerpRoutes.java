@@ -1,6 +1,5 @@
 package dev.switchboard.derp.transport;
 
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derp.server.DerpServer;
 import io.vertx.ext.web.Router;
@@ -18,19 +17,13 @@ public class DerpRoutes {
 
     private final SwitchboardConfig config;
     private final Instance<DerpServer> derpServer;
-    private final boolean serverMode;
 
-    public DerpRoutes(SwitchboardConfig config, Instance<DerpServer> derpServer,
-                      RunMode runMode) {
+    public DerpRoutes(SwitchboardConfig config, Instance<DerpServer> derpServer) {
         this.config = config;
         this.derpServer = derpServer;
-        this.serverMode = runMode.isServer();
     }
 
     void install(@Observes Router router) {
-        if (!serverMode) {
-            return; // client subcommands serve nothing and must not create the relay's key file
-        }
         if (config.derp().server().enable()) {
             router.route("/derp").order(BEFORE_EVERYTHING).handler(new DerpUpgradeHandler(derpServer.get()));
         } else {

@@ -1,7 +1,6 @@
 package dev.switchboard.derp.transport;
 
 import dev.switchboard.config.MeshKey;
-import dev.switchboard.config.RunMode;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.server.DerpMetrics;
@@ -40,9 +39,8 @@ public class DerpServerProducer {
     }
 
     /** Creates the relay at start so a bad key file or mesh key fails start-up, not the first connection. */
-    void eager(@Observes StartupEvent event, SwitchboardConfig config, Instance<DerpServer> server,
-               RunMode runMode) {
-        if (runMode.isServer() && config.derp().server().enable()) {
+    void eager(@Observes StartupEvent event, SwitchboardConfig config, Instance<DerpServer> server) {
+        if (config.derp().server().enable()) {
             server.get().publicKey();
         }
     }
