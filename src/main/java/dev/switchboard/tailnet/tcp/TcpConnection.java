@@ -28,6 +28,7 @@ public final class TcpConnection {
     private final LongSupplier clock;
     private final SegmentSink sink;
     private final ReassemblyQueue receive;
+    private final ReceiveWindow window;
     private final TcpSender sender;
     private final TcpOptions out = new TcpOptions();
     private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
@@ -38,8 +39,6 @@ public final class TcpConnection {
     private Error error = Error.NONE;
     private boolean passive;
     private boolean windowScaleOk;
-    private int rcvScale;
-    private int advertisedEdge;
     private boolean tsOk;
     private int tsRecent;
     private boolean sackOk;
@@ -57,11 +56,7 @@ public final class TcpConnection {
         this.receive = new ReassemblyQueue(config.receiveBuffer(), 64, 0);
         this.scratch = new byte[config.mss()];
         this.sender = new TcpSender(this, iss, config.sendBuffer(), scratch, config.rto());
-        int shift = 0;
-        while ((config.receiveBuffer() >> shift) > 0xffff && shift < TcpOptions.MAX_WINDOW_SCALE) {
-            shift++;
-        }
-        this.rcvScale = shift; // RFC 7323 §2.3: the smallest shift that lets 16 bits span the buffer
+        this.window = new ReceiveWindow(receive, config.mss());
     }
 
     /** Passive OPEN (RFC 9293 §3.10.1): wait for a SYN. */
@@ -95,7 +90,7 @@ public final class TcpConnection {
      */
     public int read(byte[] dst, int off, int len) {
         int n = receive.read(dst, off, len);
-        if (n > 0 && state.synchronizedState() && windowOpensEnough()) {
+        if (n > 0 && state.synchronizedState() && window.opensEnough()) {
             sendAck();
         }
         return n;
@@ -259,7 +254,7 @@ public final class TcpConnection {
         int mss = Math.min(o.mss() > 0 ? o.mss() : DEFAULT_IPV6_MSS, config.mss());
         windowScaleOk = o.windowScale() >= 0; // RFC 7323 §2.2: both sides sent it, so both shift
         if (!windowScaleOk) {
-            rcvScale = 0;
+            window.disableScaling();
         }
         tsOk = config.timestamps() && o.hasTimestamps();
         if (tsOk) {
@@ -367,7 +362,7 @@ public final class TcpConnection {
             out.sackBlocks(sackEdges, receive.sackBlocks(sackEdges, tsOk ? 3 : TcpOptions.MAX_SACK_BLOCKS));
         }
         int ack = (flags & TcpSegment.ACK) != 0 ? rcvNxt() : 0;
-        sink.send(seq, ack, flags, reset ? 0 : advertiseWindow(), out, scratch, 0, dataLength);
+        sink.send(seq, ack, flags, reset ? 0 : window.advertise(), out, scratch, 0, dataLength);
     }
 
     // ---- private ----
@@ -375,31 +370,14 @@ public final class TcpConnection {
     private void sendSyn(boolean withAck) {
         out.clear().mss(config.mss()).sackPermitted(config.sack() && (!withAck || sackOk));
         if (!withAck || windowScaleOk) {
-            out.windowScale(rcvScale); // RFC 7323 §2.2: a SYN-ACK carries it only if the SYN did
+            out.windowScale(window.scale()); // RFC 7323 §2.2: a SYN-ACK carries it only if the SYN did
         }
         if (config.timestamps() && (!withAck || tsOk)) {
             out.timestamps(tsVal(), withAck ? tsRecent : 0);
         }
-        int window = Math.min(receive.window(), 0xffff);
-        advertisedEdge = receive.rcvNxt() + window;
-        sink.send(iss, withAck ? rcvNxt() : 0, TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, out,
+        sink.send(iss, withAck ? rcvNxt() : 0, TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window.synWindow(), out,
                 scratch, 0, 0);
         sender.synSent(clock.getAsLong(), synRetransmitted);
-    }
-
-    /** RCV.WND to advertise, scaled, moving the right edge only in steps (receiver SWS avoidance). */
-    private int advertiseWindow() {
-        if (windowOpensEnough()) {
-            advertisedEdge = receive.rcvNxt() + receive.window();
-        }
-        int window = Math.max(advertisedEdge - receive.rcvNxt(), 0);
-        return Math.min(window >>> rcvScale, 0xffff);
-    }
-
-    private boolean windowOpensEnough() {
-        int edge = receive.rcvNxt() + receive.window();
-        int step = Math.min(receive.capacity() / 2, config.mss());
-        return edge - advertisedEdge >= step || (receive.window() > 0 && advertisedEdge == receive.rcvNxt());
     }
 
     private int tsVal() {
