@@ -58,7 +58,8 @@ public final class DerpMapBuilder {
         boolean http = "http".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : http ? 80 : 443;
         regions.put(id, DerpRegion.of(true, id, settings.regionCode(), settings.regionName(),
-                List.of(DerpNode.relay(id + "b", id, url.getHost(), port, stunPort, http))));
+                List.of(DerpNode.relay(id + "b", id, url.getHost(), port, stunPort, http)
+                        .withCertName(settings.certName().orElse(null)))));
         List<String> stun = settings.stunAddresses();
         for (int i = 0; i < stun.size(); i++) {
             long stunId = id + i + 1;

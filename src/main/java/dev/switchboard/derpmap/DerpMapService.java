@@ -4,6 +4,7 @@ import dev.switchboard.config.HostPort;
 import dev.switchboard.config.PublicListener;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.stun.StunLifecycle;
+import dev.switchboard.tls.DevelopmentCertificate;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
@@ -119,8 +121,18 @@ public class DerpMapService {
         SwitchboardConfig.Derp.Server server = config.derp().server();
         OptionalInt stunPort = stun.localAddresses().filter(a -> !a.isEmpty())
                 .map(a -> OptionalInt.of(a.get(0).getPort())).orElse(OptionalInt.empty());
-        return new DerpMapSettings(listener.accessUrl(), server.enable(), server.regionId(), server.regionCode(),
-                server.regionName(), stunAddresses(server.stunAddresses()), stunPort, config.blockDirect());
+        Optional<String> pin = config.tls().enable() && config.tls().certFile().isEmpty()
+                ? DevelopmentCertificate.pin(config.configDir()) : Optional.empty();
+        URI access = listener.accessUrl();
+        if (pin.isPresent() && config.accessUrl().isEmpty()) {
+            // The default access URL is the HTTP listener; with TLS on, clients belong on the HTTPS one.
+            access = URI.create("https://" + HostPort.urlHost(listener.loopbackHost()) + ":"
+                    + HostPort.parse("CODER_TLS_ADDRESS", config.tls().address()).port());
+        }
+        Optional<String> certName = "https".equalsIgnoreCase(access.getScheme()) ? pin : Optional.empty();
+        certName.ifPresent(p -> LOG.infof("DERP map: the embedded node pins the development certificate (%s)", p));
+        return new DerpMapSettings(access, server.enable(), server.regionId(), server.regionCode(),
+                server.regionName(), stunAddresses(server.stunAddresses()), stunPort, config.blockDirect(), certName);
     }
 
     static List<String> stunAddresses(String value) {

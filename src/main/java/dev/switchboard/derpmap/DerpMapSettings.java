@@ -2,6 +2,7 @@ package dev.switchboard.derpmap;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -13,8 +14,9 @@ import java.util.OptionalInt;
  * @param stunAddresses      CODER_DERP_SERVER_STUN_ADDRESSES as {@code host:port}; empty when {@code disable}
  * @param stunResponderPort  the port of our own STUN responder, when it runs
  * @param blockDirect        CODER_BLOCK_DIRECT
+ * @param certName           the embedded node's CertName: the development certificate's {@code sha256-raw:} pin
  */
 public record DerpMapSettings(URI accessUrl, boolean serverEnabled, long regionId, String regionCode,
                               String regionName, List<String> stunAddresses, OptionalInt stunResponderPort,
-                              boolean blockDirect) {
+                              boolean blockDirect, Optional<String> certName) {
 }

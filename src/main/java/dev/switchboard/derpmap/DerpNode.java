@@ -47,6 +47,11 @@ public record DerpNode(
         return new DerpNode(name, regionId, hostName, null, null, null, stunPort, true, 0, false, false, null, false);
     }
 
+    public DerpNode withCertName(String name) {
+        return new DerpNode(this.name, regionId, hostName, name, ipv4, ipv6, stunPort, stunOnly, derpPort,
+                insecureForTests, forceHttp, stunTestIp, canPort80);
+    }
+
     public DerpNode withStunPort(int port) {
         return new DerpNode(name, regionId, hostName, certName, ipv4, ipv6, port, stunOnly, derpPort,
                 insecureForTests, forceHttp, stunTestIp, canPort80);

@@ -21,7 +21,8 @@ class DerpMapBuilderTest {
 
     static DerpMapSettings settings(URI url, boolean enabled, long id, List<String> stun, OptionalInt responder,
                                     boolean blockDirect) {
-        return new DerpMapSettings(url, enabled, id, "coder", "Coder Embedded Relay", stun, responder, blockDirect);
+        return new DerpMapSettings(url, enabled, id, "coder", "Coder Embedded Relay", stun, responder, blockDirect,
+                Optional.empty());
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.List;
 class FrameReaderFuzzTest {
     private static final FrameLimits[] MODES = {FrameLimits.SERVER_HANDSHAKE, FrameLimits.SERVER, FrameLimits.CLIENT};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzFrameReader(FuzzedDataProvider data) {
         // FuzzedDataProvider takes integers from the end and bytes from the front: a raw recorded stream is a seed.
         int mode = data.consumeInt(0, MODES.length - 1);

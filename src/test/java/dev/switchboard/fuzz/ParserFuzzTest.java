@@ -25,7 +25,7 @@ import java.util.Optional;
  * CI replays the seeds under {@code ParserFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1} fuzzes (docs/fuzzing.md).
  */
 class ParserFuzzTest {
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzStun(byte[] datagram) throws Exception {
         StunCodec.Validation validation = StunCodec.validate(Buffer.buffer(datagram));
         if (validation.disposition() != StunCodec.Disposition.SUCCESS) {
@@ -42,7 +42,7 @@ class ParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzClientInfo(byte[] json) {
         try {
             ClientInfo info = ClientInfo.parse(json);
@@ -54,7 +54,7 @@ class ParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzDerpMapJson(byte[] bytes) {
         DerpMap map;
         try {
@@ -68,7 +68,7 @@ class ParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzDiscoMessage(byte[] plaintext) {
         Optional<DiscoMessage> message = DiscoMessage.parse(plaintext);
         if (message.isPresent()) {
@@ -79,7 +79,7 @@ class ParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzIpPacket(byte[] packet) {
         if (IpPacket.parse(packet, 0, packet.length) instanceof IpPacket.Parsed.Accepted accepted) {
             IpPacket p = accepted.packet();
@@ -94,7 +94,7 @@ class ParserFuzzTest {
      * A TCP segment inside an IPv6 packet, its checksum made valid so the fuzzer gets past it to the header and
      * option parsing. An accepted segment's payload lies inside its bytes.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
     void fuzzTcpSegment(byte[] segment) {
         if (segment.length < TcpSegment.HEADER_LENGTH || segment.length > 1240) {
             return;

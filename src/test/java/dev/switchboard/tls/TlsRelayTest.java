@@ -123,7 +123,9 @@ class TlsRelayTest {
                 .get("/derp/probe").then().statusCode(200);
         given().relaxedHTTPSValidation().baseUri("https://localhost").port(https.getPort())
                 .get("/api/v2/derp-map").then().statusCode(200)
-                .body("Regions.999.Nodes[0].HostName", equalTo("localhost"));
+                .body("Regions.999.Nodes[0].HostName", equalTo("localhost"))
+                .body("Regions.999.Nodes[0].CertName", equalTo(DevelopmentCertificate.pin(CONFIG_DIR).orElseThrow()))
+                .body("Regions.999.Nodes[0].CertName", org.hamcrest.Matchers.startsWith("sha256-raw:"));
         given().baseUri("http://127.0.0.1").port(http.getPort()).header("X-Tailscale-Challenge", "ts_x")
                 .get("/generate_204").then().statusCode(204).header("X-Tailscale-Response", "response ts_x");
         given().baseUri("http://127.0.0.1").port(http.getPort()).redirects().follow(false)
