@@ -9,6 +9,11 @@ public interface Authorization {
      */
     void authorize(CoordinateRequest request) throws CoordinationException;
 
+    /** Whether this is a workspace agent's policy (metrics count agents and clients apart). */
+    default boolean isAgent() {
+        return false;
+    }
+
     /** Where the peer's policy comes from, for the debug page. */
     String describe();
 }

@@ -33,6 +33,11 @@ public final class Authorizations {
             }
 
             @Override
+            public boolean isAgent() {
+                return true;
+            }
+
+            @Override
             public String describe() {
                 return "agent " + agentId;
             }

@@ -29,6 +29,7 @@ public final class Coordinator {
     private final Map<UUID, Set<UUID>> byDst = new HashMap<>();
     /** Peers to evict once the current operation is done (sends never recurse into evictions). */
     private final Deque<Peer> evictions = new ArrayDeque<>();
+    private final CoordinatorStats stats = new CoordinatorStats();
     private boolean closed;
 
     public Coordinator(Clock clock) {
@@ -55,6 +56,7 @@ public final class Coordinator {
             }
             Peer old = peers.remove(id);
             if (old != null) {
+                stats.overwritten();
                 old.gone = true;
                 old.stream.close("peer ID overwritten by new connection");
             }
@@ -94,6 +96,7 @@ public final class Coordinator {
             } catch (CoordinationException e) {
                 throw new CoordinationException("authorization: " + e.getMessage());
             }
+            stats.requestHandled();
             if (request.hasUpdateSelf()) {
                 updateSelf(peer, request.getUpdateSelf().getNode());
             }
@@ -234,6 +237,7 @@ public final class Coordinator {
             return;
         }
         if (receiver.stream.offer(response)) {
+            stats.responseQueued();
             receiver.lastWrite = clock.instant();
         } else if (!evictions.contains(receiver)) {
             evictions.add(receiver);
@@ -244,6 +248,7 @@ public final class Coordinator {
         Peer slow;
         while ((slow = evictions.poll()) != null) {
             if (!slow.gone) {
+                stats.evicted();
                 remove(slow, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.FAILED_UPDATE, "failed update");
             }
         }
@@ -288,6 +293,24 @@ public final class Coordinator {
     public boolean isClosed() {
         synchronized (lock) {
             return closed;
+        }
+    }
+
+    public CoordinatorStats stats() {
+        return stats;
+    }
+
+    /** Agents ({@code agents}) or clients connected now. */
+    public int peerCount(boolean agents) {
+        synchronized (lock) {
+            return (int) peers.values().stream().filter(p -> p.authorization.isAgent() == agents).count();
+        }
+    }
+
+    /** Tunnels open now. */
+    public int tunnelCount() {
+        synchronized (lock) {
+            return bySrc.values().stream().mapToInt(Set::size).sum();
         }
     }
 

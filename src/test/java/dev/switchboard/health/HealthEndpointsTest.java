@@ -40,6 +40,8 @@ class HealthEndpointsTest {
     void metricsFollowPrometheusNamingWithJvmAndProcessMetrics() {
         given().get(metrics).then().statusCode(200)
                 .body(containsString("switchboard_derp_received_bytes_total"))
+                .body(containsString("switchboard_coordinator_peers{kind=\"agent\"}"))
+                .body(containsString("switchboard_coordinator_requests_total"))
                 .body(containsString("jvm_memory_used_bytes"))
                 .body(containsString("process_cpu_usage"));
     }
