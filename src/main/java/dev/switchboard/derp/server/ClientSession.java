@@ -12,6 +12,7 @@ import dev.switchboard.derp.Handshake;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.PeerPresentFlags;
 import dev.switchboard.derp.ServerInfo;
+import dev.switchboard.logging.RateLimitedLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,6 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ClientSession {
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
+    /** Bad connections are counted by reason in metrics; their log lines are sampled (10 per 10 s). */
+    private static final RateLimitedLog REJECTIONS = new RateLimitedLog(LOG::info, System::nanoTime,
+            java.time.Duration.ofSeconds(10), 10, "DERP connection errors");
 
     private enum State { HANDSHAKE, ACTIVE, CLOSED }
 
@@ -227,7 +231,7 @@ final class ClientSession {
 
     private void reject(String metricReason, String message) {
         metrics.closedByError(metricReason);
-        LOG.infof("derp: closing connection from %s%s: %s", remote,
+        REJECTIONS.log("derp: closing connection from %s%s: %s", remote,
                 key == null ? "" : " (" + key.shortString() + ")", message);
         close(message, DropReason.GONE_DISCONNECTED);
     }
