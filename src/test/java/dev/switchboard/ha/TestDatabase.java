@@ -1,6 +1,11 @@
 package dev.switchboard.ha;
 
 import dev.switchboard.config.PgConnectionUrl;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -66,6 +71,15 @@ final class TestDatabase implements AutoCloseable {
     String coderUrl() {
         String credentials = url.user().isEmpty() ? "" : url.user() + (url.password().isEmpty() ? "" : ":" + url.password()) + "@";
         return "postgres://" + credentials + url.host() + ":" + url.port() + "/" + url.database() + "?sslmode=disable";
+    }
+
+    PgConnectOptions connectOptions() {
+        return HaLifecycle.listenOptions(url);
+    }
+
+    Pool pool(Vertx vertx) {
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connectOptions()).using(vertx)
+                .build();
     }
 
     void migrate() {
