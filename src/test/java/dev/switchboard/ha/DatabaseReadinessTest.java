@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The heartbeat-failure rule behind readiness check {@code database}: DOWN after 3 failed beats, UP after one good. */
+@EnabledIf("dev.switchboard.ha.TestDatabase#available")
 class DatabaseReadinessTest {
     private static TestDatabase database;
     private Vertx vertx;

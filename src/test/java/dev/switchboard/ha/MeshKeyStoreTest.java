@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replicas that start together on an empty database agree on one generated mesh key. */
+@EnabledIf("dev.switchboard.ha.TestDatabase#available")
 class MeshKeyStoreTest {
     private static TestDatabase database;
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Replicas on the real PostgreSQL, each with a Vert.x of its own (as separate processes would have), with short
  * timings: 300 ms beats, alive for 1.5 s.
  */
+@EnabledIf("dev.switchboard.ha.TestDatabase#available")
 class ReplicaRegistryTest {
     static final HaTimings FAST = new HaTimings(Duration.ofMillis(300), Duration.ofMillis(1500), 3, Duration.ofHours(1));
     private static TestDatabase database;

@@ -37,7 +37,23 @@ final class TestDatabase implements AutoCloseable {
     /** For {@code @EnabledIf}: a PostgreSQL to test against exists. */
     static boolean available() {
         String env = System.getenv("TEST_PG_URL");
-        return (env != null && !env.isBlank()) || DockerClientFactory.instance().isDockerAvailable();
+        return (env != null && !env.isBlank()) || withTestcontainersLoader(() -> DockerClientFactory.instance()
+                .isDockerAvailable());
+    }
+
+    /**
+     * Testcontainers finds its strategies with the context class loader; under a {@code @QuarkusTest} that is
+     * Quarkus' loader, where they are "not a subtype" of the interface Testcontainers itself was loaded with.
+     */
+    private static <T> T withTestcontainersLoader(java.util.function.Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(DockerClientFactory.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** Creates the database, or skips the test (JUnit assumption) when no PostgreSQL is available. */
@@ -56,8 +72,11 @@ final class TestDatabase implements AutoCloseable {
             return PgConnectionUrl.parse(env);
         }
         if (container == null) {
-            container = new PostgreSQLContainer("postgres:15-alpine");
-            container.start();
+            container = withTestcontainersLoader(() -> {
+                PostgreSQLContainer started = new PostgreSQLContainer("postgres:15-alpine");
+                started.start();
+                return started;
+            });
         }
         return new PgConnectionUrl(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
                 container.getUsername(), container.getPassword(), java.util.Map.of());
