@@ -5,7 +5,7 @@ package dev.switchboard.config;
  * it means, and the value check applied at start-up.
  *
  * @param defaultValue the documented default, or null when the setting is unset by default
- * @param secret       the value is a secret: error messages give its length, never the value
+ * @param secret       the value is a secret: error messages give its length (a URL: all but its password), never the value
  */
 public record ConfigOption(String env, String property, String defaultValue, String meaning, ValueCheck check,
                            boolean secret) {
@@ -25,7 +25,12 @@ public record ConfigOption(String env, String property, String defaultValue, Str
     public void validateAs(String variable, String raw) {
         String problem = check.problem(raw);
         if (problem != null) {
-            throw new ConfigException(variable, secret ? "<redacted, " + raw.length() + " characters>" : raw, problem);
+            throw new ConfigException(variable, secret ? redacted(raw) : raw, problem);
         }
+    }
+
+    /** A URL keeps everything but its password (so the operator sees what is wrong); other secrets only their length. */
+    private static String redacted(String raw) {
+        return raw.contains("://") ? PgConnectionUrl.redact(raw) : "<redacted, " + raw.length() + " characters>";
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -12,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The DERP mesh key (CODER_DERP_SERVER_MESH_KEY or its _FILE variant), read and validated once. Relays that share
- * it trust each other's WatchConns/ForwardPacket/ClosePeer; it is compared in constant time and never printed.
+ * it trust each other's WatchConns/ForwardPacket/ClosePeer; it is compared in constant time and never printed. When
+ * neither is set and replicas share a database, the key stored there is used ({@link SharedMeshKey}).
  */
 public final class MeshKey {
     private static final String VARIABLE = "CODER_DERP_SERVER_MESH_KEY";
@@ -70,8 +72,12 @@ public final class MeshKey {
     static final class Producer {
         @Produces
         @Singleton
-        MeshKey meshKey(SwitchboardConfig config) {
-            return from(config.derp().server().meshKey(), config.derp().server().meshKeyFile());
+        MeshKey meshKey(SwitchboardConfig config, Instance<SharedMeshKey> shared) {
+            MeshKey configured = from(config.derp().server().meshKey(), config.derp().server().meshKeyFile());
+            if (configured.isConfigured() || !shared.isResolvable() || !shared.get().available()) {
+                return configured;
+            }
+            return parse("site_settings.derp_mesh_key", shared.get().loadOrCreateHex());
         }
     }
 }

@@ -49,6 +49,14 @@ public interface SwitchboardConfig {
 
     Log log();
 
+    Pg pg();
+
+    /** Shared state for several replicas (dev.switchboard.ha); unset = one node, everything in memory. */
+    interface Pg {
+        /** CODER_PG_CONNECTION_URL: {@code postgres://user:pass@host:port/db?sslmode=…}. */
+        Optional<String> connectionUrl();
+    }
+
     /** Metrics on the management listener (which also serves the health probes). */
     interface Prometheus {
         /** CODER_PROMETHEUS_ENABLE: serve /q/metrics on the management listener. Default true. */
@@ -169,6 +177,12 @@ public interface SwitchboardConfig {
 
             /** CODER_DERP_SERVER_MESH_KEY: 64 hex digits granting mesh privileges. */
             Optional<String> meshKey();
+
+            /**
+             * CODER_DERP_SERVER_RELAY_URL: this replica's private URL that sibling replicas mesh with. Default
+             * {@code http://<POD_IP or loopback>:<HTTP port>} (RelayUrl).
+             */
+            Optional<String> relayUrl();
 
             /** CODER_DERP_SERVER_MESH_KEY_FILE: file holding the mesh key (alternative to the variable). */
             @WithName("mesh-key-file")

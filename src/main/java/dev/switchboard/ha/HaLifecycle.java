@@ -1,0 +1,99 @@
+package dev.switchboard.ha;
+
+import dev.switchboard.config.MeshKey;
+import dev.switchboard.config.PgConnectionUrl;
+import dev.switchboard.config.ReplicaSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the replica registry when CODER_PG_CONNECTION_URL is set (Flyway has migrated by then) and removes this
+ * replica's row at shutdown. Without a database nothing here touches the datasource, which is inactive.
+ */
+@ApplicationScoped
+public class HaLifecycle {
+    private static final Logger LOG = Logger.getLogger(HaLifecycle.class);
+
+    private final ReplicaSettings settings;
+    private final Vertx vertx;
+    private final Instance<Pool> pool;
+    private final Instance<MeshKey> meshKey;
+    private volatile ReplicaRegistry registry;
+
+    public HaLifecycle(ReplicaSettings settings, Vertx vertx, Instance<Pool> pool, Instance<MeshKey> meshKey) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.pool = pool;
+        this.meshKey = meshKey;
+    }
+
+    void start(@Observes StartupEvent event) {
+        Optional<PgConnectionUrl> database = settings.database();
+        if (database.isEmpty()) {
+            return;
+        }
+        // Coder always has a mesh key once it has a database (workspace proxies use it even without the relay).
+        meshKey.get().isConfigured();
+        Replica.Self self = new Replica.Self(UUID.randomUUID(), hostname(), settings.relayUrl(), settings.regionId(),
+                settings.version());
+        registry = new ReplicaRegistry(vertx, pool.get(), listenOptions(database.get()), self, HaTimings.CODER);
+        registry.start();
+        LOG.infof("Replica %s registered (%s, relay URL %s, region %d)", self.id(), database.get(), self.relayUrl(),
+                self.regionId());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ReplicaRegistry running = registry;
+        if (running == null) {
+            return;
+        }
+        try {
+            running.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Replica row not removed at shutdown (%s); siblings drop it when it goes stale", e.getMessage());
+        }
+    }
+
+    /** The registry, when this replica shares a database. */
+    public Optional<ReplicaRegistry> registry() {
+        return Optional.ofNullable(registry);
+    }
+
+    /** LISTEN needs its own connection, configured as the pool's. */
+    static PgConnectOptions listenOptions(PgConnectionUrl url) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.reactiveUrl());
+        if (!url.user().isEmpty()) {
+            options.setUser(url.user());
+        }
+        if (!url.password().isEmpty()) {
+            options.setPassword(url.password());
+        }
+        if (options.getSslMode() == SslMode.ALLOW || options.getSslMode() == SslMode.PREFER
+                || options.getSslMode() == SslMode.REQUIRE) {
+            options.setTrustAll(true);
+        }
+        return options;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}
