@@ -21,6 +21,10 @@ public interface SwitchboardConfig {
     @WithDefault(ConfigDefaults.HTTP_ADDRESS)
     String httpAddress();
 
+    /** CODER_HTTP_READ_HEADER_TIMEOUT: time a connection has to deliver a complete request head. Default 10s. */
+    @WithDefault("10s")
+    java.time.Duration httpReadHeaderTimeout();
+
     /**
      * CODER_STUN_LISTEN_ADDRESSES: UDP {@code host:port} list for the STUN responder; {@code :3478} (default) means
      * IPv4 and IPv6 on port 3478; {@code disable} turns the responder off.

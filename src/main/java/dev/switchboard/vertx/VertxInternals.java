@@ -43,6 +43,46 @@ public final class VertxInternals {
         return ((NetSocketInternal) socket).channelHandlerContext();
     }
 
+    /** The Netty channel under an HTTP connection (HTTP/1.x and HTTP/2 alike). */
+    public static io.netty.channel.Channel channel(io.vertx.core.http.HttpConnection connection) {
+        return ((ConnectionBase) connection).channelHandlerContext().channel();
+    }
+
+    /**
+     * Calls {@code onAccept} with every connection the listener that accepted {@code accepted} accepts from now on,
+     * before Vert.x initialises its pipeline: a handler added first then sees the connection from its first byte.
+     * Installs itself once per listener (the channel's parent); later calls for the same listener do nothing.
+     */
+    public static void onAccept(io.netty.channel.Channel accepted, String name,
+                                java.util.function.Consumer<io.netty.channel.Channel> onAccept) {
+        io.netty.channel.Channel listener = accepted.parent();
+        if (listener == null) {
+            return;
+        }
+        listener.eventLoop().execute(() -> {
+            if (listener.pipeline().get(name) == null) {
+                listener.pipeline().addFirst(name, new AcceptHook(onAccept));
+            }
+        });
+    }
+
+    /** Sees each accepted child channel on its way to Netty's ServerBootstrapAcceptor. */
+    private static final class AcceptHook extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final java.util.function.Consumer<io.netty.channel.Channel> onAccept;
+
+        AcceptHook(java.util.function.Consumer<io.netty.channel.Channel> onAccept) {
+            this.onAccept = onAccept;
+        }
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.channel.Channel child) {
+                onAccept.accept(child);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     /** The context (event loop) the socket's handlers run on. */
     public static Context context(NetSocket socket) {
         return ((ConnectionBase) socket).getContext();
