@@ -65,6 +65,12 @@ public final class ConfigOptions {
                     v -> HEX64.matcher(v.strip()).matches() ? null : "exactly 64 hex digits", true),
             option("CODER_DERP_SERVER_MESH_KEY_FILE", "coder.derp.server.mesh-key-file", null,
                     "File holding the mesh key (alternative to the variable; setting both is an error).", ConfigOptions::any),
+            option("CODER_DERP_SERVER_RECEIVE_RATE", "coder.derp.server.receive-rate", "0",
+                    "Bytes per second the relay reads from one client (mesh peers exempt); over it the client is not read until it is back within budget, so TCP slows it down and nothing is dropped. `0`: unlimited.",
+                    ConfigOptions::nonNegativeInteger),
+            option("CODER_DERP_SERVER_RECEIVE_BURST", "coder.derp.server.receive-burst", "0",
+                    "Bytes a client may send at once above `CODER_DERP_SERVER_RECEIVE_RATE`; `0`: one second's worth.",
+                    ConfigOptions::nonNegativeInteger),
             option("CODER_DERP_SERVER_RELAY_URL", "coder.derp.server.relay-url", "`http://<POD_IP or loopback>:<HTTP port>`",
                     "This replica's private URL, registered for the sibling replicas (never the access URL, which lands on a random replica). Used only with `CODER_PG_CONNECTION_URL`.",
                     ConfigOptions::httpUrl),
@@ -169,6 +175,14 @@ public final class ConfigOptions {
 
     static String oneOf(String value, String... allowed) {
         return List.of(allowed).contains(value.strip().toLowerCase(Locale.ROOT)) ? null : String.join(", ", allowed);
+    }
+
+    static String nonNegativeInteger(String value) {
+        try {
+            return Long.parseLong(value.strip()) >= 0 ? null : "a non-negative integer";
+        } catch (NumberFormatException e) {
+            return "a non-negative integer";
+        }
     }
 
     static String positiveInteger(String value) {

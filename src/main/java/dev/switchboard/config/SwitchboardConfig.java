@@ -191,6 +191,14 @@ public interface SwitchboardConfig {
             /** CODER_DERP_SERVER_MESH_KEY_FILE: file holding the mesh key (alternative to the variable). */
             @WithName("mesh-key-file")
             Optional<Path> meshKeyFile();
+
+            /** CODER_DERP_SERVER_RECEIVE_RATE: bytes/s read from one client; 0 = unlimited. */
+            @WithDefault("0")
+            long receiveRate();
+
+            /** CODER_DERP_SERVER_RECEIVE_BURST: bytes above the rate a client may send at once; 0 = one second's worth. */
+            @WithDefault("0")
+            long receiveBurst();
         }
     }
 }

@@ -71,6 +71,9 @@ final class ClientSession {
     private ClientFrameHandler handler;
     private long handshakeTimer = -1;
     private long keepAliveTimer = -1;
+    /** The receive-rate bucket once the handshake has told a client from a mesh peer; null when unlimited. */
+    private ReceiveRate.Bucket receiveBudget;
+    private boolean throttled;
 
     ClientSession(DerpServer server, DerpConnection connection, boolean notIdeal) {
         this.server = server;
@@ -129,6 +132,23 @@ final class ClientSession {
         reader.append(chunk);
         processFrames();
         reader.detach();
+        throttle(chunk.length());
+    }
+
+    /** Over the receive budget: stop reading until the debt is repaid (TCP slows the client; nothing is dropped). */
+    private void throttle(int bytes) {
+        if (receiveBudget == null || throttled || state == State.CLOSED) {
+            return;
+        }
+        long pauseNanos = receiveBudget.take(bytes, server.nanoTime());
+        if (pauseNanos > 0) {
+            throttled = true;
+            connection.pause();
+            server.vertx().setTimer(Math.max(1, pauseNanos / 1_000_000), id -> {
+                throttled = false;
+                resumeReading();
+            });
+        }
     }
 
     private void processFrames() {
@@ -154,7 +174,7 @@ final class ClientSession {
     /** The held packet was queued or dropped: read on, and resume the socket unless paused or closed again. */
     private void resumeReading() {
         processFrames();
-        if (!backpressure.paused() && state != State.CLOSED) {
+        if (!backpressure.paused() && !throttled && state != State.CLOSED) {
             connection.resume();
         }
     }
@@ -173,6 +193,8 @@ final class ClientSession {
         reader.limits(FrameLimits.SERVER);
         clientSet = server.register(this);
         handler = new ClientFrameHandler(server, this, meshPeer, clientSet, server.nanoTime(), writer, backpressure);
+        ReceiveRate rate = server.options().receiveRate();
+        receiveBudget = rate.limited() && !meshPeer ? rate.bucket(server.nanoTime()) : null;
         state = State.ACTIVE;
         writer.open((meshPeer ? server.options().meshWriteTimeout() : server.options().writeTimeout()).toMillis());
         if (notIdeal) {

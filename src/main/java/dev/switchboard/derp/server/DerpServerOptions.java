@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param sendQueueDepth      packets per queue (normal and disco) per connection
  * @param backpressureTimeout how long a sender stays paused behind a full queue before its packet is dropped
  * @param controlQueueLimit   pending control frames (PeerGone, PeerPresent, ...) before the receiver is closed
+ * @param receiveRate         per-client read budget (mesh peers exempt); {@link ReceiveRate#UNLIMITED} by default
  */
 public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Duration keepAliveJitter,
                                 Duration handshakeTimeout, Duration writeTimeout, Duration meshWriteTimeout,
-                                int sendQueueDepth, Duration backpressureTimeout, int controlQueueLimit) {
+                                int sendQueueDepth, Duration backpressureTimeout, int controlQueueLimit,
+                                ReceiveRate receiveRate) {
     public static final Duration DEFAULT_BACKPRESSURE_TIMEOUT = Duration.ofMillis(250);
     public static final int DEFAULT_CONTROL_QUEUE_LIMIT = 16384;
 
@@ -28,22 +30,27 @@ public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Du
         return new DerpServerOptions(Optional.empty(), DerpLimits.KEEP_ALIVE, DerpLimits.KEEP_ALIVE_JITTER,
                 DerpLimits.HANDSHAKE_TIMEOUT, DerpLimits.WRITE_TIMEOUT, DerpLimits.MESH_WRITE_TIMEOUT,
                 DerpLimits.DEFAULT_PER_CLIENT_SEND_QUEUE_DEPTH, DEFAULT_BACKPRESSURE_TIMEOUT,
-                DEFAULT_CONTROL_QUEUE_LIMIT);
+                DEFAULT_CONTROL_QUEUE_LIMIT, ReceiveRate.UNLIMITED);
     }
 
     public DerpServerOptions withMeshKey(byte[] key) {
         return new DerpServerOptions(Optional.of(key.clone()), keepAlive, keepAliveJitter, handshakeTimeout,
-                writeTimeout, meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit);
+                writeTimeout, meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit, receiveRate);
     }
 
     public DerpServerOptions withTimers(Duration keepAlive, Duration handshakeTimeout, Duration writeTimeout) {
         return new DerpServerOptions(meshKey, keepAlive, Duration.ofMillis(1), handshakeTimeout, writeTimeout,
-                meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit);
+                meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit, receiveRate);
     }
 
     /** How long a sender may be paused behind a full queue before its packet is dropped ({@code queue_tail}). */
     public DerpServerOptions withBackpressureTimeout(Duration timeout) {
         return new DerpServerOptions(meshKey, keepAlive, keepAliveJitter, handshakeTimeout, writeTimeout,
-                meshWriteTimeout, sendQueueDepth, timeout, controlQueueLimit);
+                meshWriteTimeout, sendQueueDepth, timeout, controlQueueLimit, receiveRate);
+    }
+
+    public DerpServerOptions withReceiveRate(ReceiveRate rate) {
+        return new DerpServerOptions(meshKey, keepAlive, keepAliveJitter, handshakeTimeout, writeTimeout,
+                meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit, rate);
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.server.DerpMetrics;
 import dev.switchboard.derp.server.DerpServer;
 import dev.switchboard.derp.server.DerpServerOptions;
+import dev.switchboard.derp.server.ReceiveRate;
 import dev.switchboard.derp.server.ServerKeyFile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -30,6 +31,10 @@ public class DerpServerProducer {
         Path keyPath = derp.privateKeyPath().orElse(config.configDir().resolve("derp.key"));
         NodePrivateKey key = ServerKeyFile.loadOrCreate(keyPath);
         DerpServerOptions options = DerpServerOptions.defaults();
+        if (derp.receiveRate() > 0) {
+            options = options.withReceiveRate(new ReceiveRate(derp.receiveRate(),
+                    derp.receiveBurst() > 0 ? derp.receiveBurst() : derp.receiveRate()));
+        }
         if (meshKey.isConfigured()) {
             options = options.withMeshKey(meshKey.bytes().orElseThrow());
         }
