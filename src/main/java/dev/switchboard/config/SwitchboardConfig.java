@@ -192,6 +192,10 @@ public interface SwitchboardConfig {
             @WithName("mesh-key-file")
             Optional<Path> meshKeyFile();
 
+            /** CODER_DERP_SERVER_MAX_CONNECTIONS_PER_IP: concurrent DERP connections per source IP; 0 = no limit. */
+            @WithDefault("0")
+            int maxConnectionsPerIp();
+
             /** CODER_DERP_SERVER_RECEIVE_RATE: bytes/s read from one client; 0 = unlimited. */
             @WithDefault("0")
             long receiveRate();

@@ -282,6 +282,7 @@ final class ClientSession {
         }
         boolean registered = state == State.ACTIVE;
         state = State.CLOSED;
+        server.release(remote == null ? null : remote.getAddress());
         sendQueue.close(queuedPackets);
         cancelTimers();
         writer.close();

@@ -34,6 +34,7 @@ public final class DerpMetrics {
     private final Counter homeMovesOut;
     private final Counter duplicateConnections;
     private final Counter writeTimeouts;
+    private final Counter refusedPerIp;
     private final Counter backpressurePauses;
     private final Counter unknownFrames;
     private final Map<PeerGoneReason, Counter> peerGoneFrames = new EnumMap<>(PeerGoneReason.class);
@@ -72,6 +73,8 @@ public final class DerpMetrics {
         duplicateConnections = counter("switchboard.derp.duplicate.connections",
                 "Connections that joined a key already connected");
         writeTimeouts = counter("switchboard.derp.write.timeouts", "Connections closed because writes stalled");
+        refusedPerIp = counter("switchboard.derp.refused.per.ip",
+                "Upgrades refused because the source IP held CODER_DERP_SERVER_MAX_CONNECTIONS_PER_IP connections");
         backpressurePauses = counter("switchboard.derp.backpressure.pauses",
                 "Times a sender was paused behind a full destination queue");
         unknownFrames = counter("switchboard.derp.unknown.frames", "Frames of types the server skips");
@@ -191,6 +194,15 @@ public final class DerpMetrics {
     /** A sender was paused behind a full destination queue. */
     void senderPaused() {
         backpressurePauses.increment();
+    }
+
+    /** An upgrade was refused: its source IP already held the maximum of connections. */
+    void connectionRefusedPerIp() {
+        refusedPerIp.increment();
+    }
+
+    public long refusedPerIp() {
+        return (long) refusedPerIp.count();
     }
 
     /** A connection was closed because its transport stayed unwritable past the write timeout. */

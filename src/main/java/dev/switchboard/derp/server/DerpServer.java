@@ -44,6 +44,7 @@ public final class DerpServer {
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
     // Any thread.
     private volatile boolean draining;
+    private final ConnectionsPerAddress perAddress;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
         this(vertx, privateKey, options, metrics, PooledByteBufAllocator.DEFAULT);
@@ -67,6 +68,24 @@ public final class DerpServer {
         this.metrics = metrics;
         this.packetAllocator = packetAllocator;
         this.nanoClock = nanoClock;
+        this.perAddress = new ConnectionsPerAddress(options.maxConnectionsPerIp());
+    }
+
+    /**
+     * Reserves a connection slot for {@code address} before an upgrade is accepted; false (and counted) when that
+     * address already holds CODER_DERP_SERVER_MAX_CONNECTIONS_PER_IP connections. {@link #accept} takes the slot over.
+     */
+    public boolean admit(java.net.InetAddress address) {
+        if (perAddress.tryAcquire(address)) {
+            return true;
+        }
+        metrics.connectionRefusedPerIp();
+        return false;
+    }
+
+    /** Gives back a slot {@link #admit} reserved when the upgrade did not complete. */
+    public void release(java.net.InetAddress address) {
+        perAddress.release(address);
     }
 
     /** Starts the DERP handshake on a connection whose transport-level upgrade is complete. */

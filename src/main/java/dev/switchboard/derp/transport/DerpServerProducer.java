@@ -31,6 +31,7 @@ public class DerpServerProducer {
         Path keyPath = derp.privateKeyPath().orElse(config.configDir().resolve("derp.key"));
         NodePrivateKey key = ServerKeyFile.loadOrCreate(keyPath);
         DerpServerOptions options = DerpServerOptions.defaults();
+        options = options.withMaxConnectionsPerIp(derp.maxConnectionsPerIp());
         if (derp.receiveRate() > 0) {
             options = options.withReceiveRate(new ReceiveRate(derp.receiveRate(),
                     derp.receiveBurst() > 0 ? derp.receiveBurst() : derp.receiveRate()));

@@ -51,9 +51,16 @@ public final class DerpUpgradeHandler implements Handler<RoutingContext> {
                     .end(UPGRADE_REQUIRED_BODY);
             return;
         }
+        java.net.InetAddress source = request.remoteAddress() == null ? null
+                : io.netty.util.NetUtil.createInetAddressFromIpAddressString(request.remoteAddress().hostAddress());
+        if (!server.admit(source)) {
+            rc.response().setStatusCode(429).putHeader("Retry-After", "10")
+                    .end("too many DERP connections from this address");
+            return;
+        }
         // Very early Tailscale clients sent "Upgrade: websocket" without the subprotocol and spoke raw DERP.
         if (up.equals("websocket") && offersDerpSubprotocol(request)) {
-            acceptWebSocket(request);
+            acceptWebSocket(request, source);
         } else {
             acceptUpgrade(request);
         }
@@ -72,15 +79,19 @@ public final class DerpUpgradeHandler implements Handler<RoutingContext> {
         return false;
     }
 
-    private void acceptWebSocket(HttpServerRequest request) {
+    private void acceptWebSocket(HttpServerRequest request, java.net.InetAddress source) {
         request.toWebSocket().onSuccess((ServerWebSocket ws) -> {
             if (!"derp".equals(ws.subProtocol())) {
+                server.release(source);
                 ws.close((short) 1008, "client must speak the derp subprotocol");
                 return;
             }
             server.noteWebSocketAccept();
             server.accept(new WebSocketConnection(ws, Vertx.currentContext()), false);
-        }).onFailure(e -> LOG.debugf("derp: WebSocket upgrade failed: %s", e.getMessage()));
+        }).onFailure(e -> {
+            server.release(source);
+            LOG.debugf("derp: WebSocket upgrade failed: %s", e.getMessage());
+        });
     }
 
     private void acceptUpgrade(HttpServerRequest request) {

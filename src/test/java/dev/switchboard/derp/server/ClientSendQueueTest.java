@@ -151,6 +151,6 @@ class ClientSendQueueTest {
         DerpServerOptions defaults = DerpServerOptions.defaults();
         return new DerpServerOptions(Optional.empty(), defaults.keepAlive(), defaults.keepAliveJitter(),
                 defaults.handshakeTimeout(), defaults.writeTimeout(), defaults.meshWriteTimeout(), DEPTH,
-                Duration.ofMillis(250), 2, ReceiveRate.UNLIMITED);
+                Duration.ofMillis(250), 2, ReceiveRate.UNLIMITED, 0);
     }
 }
