@@ -35,12 +35,9 @@ public final class KeyFiles {
      */
     public static KeyPair loadOrCreateSigningKey(Path file) {
         try {
+            // An existing file is only read, never rewritten or chmod-ed: it may be a read-only Secret mount.
             if (!Files.exists(file)) {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
-                KeyPair created = generator.generateKeyPair();
-                PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", created.getPrivate().getEncoded())
-                        + publicKeyPem(created.getPublic()));
+                createSigningKey(file);
             }
             String pem = Files.readString(file);
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
@@ -50,6 +47,18 @@ public final class KeyFiles {
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("token signing key " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a new P-256 signing key pair (mode 0600) in the format {@link #loadOrCreateSigningKey} reads, replacing
+     * the file if it exists; {@code switchboard keys generate} uses it to make the key for a Kubernetes Secret.
+     */
+    public static void createSigningKey(Path file) throws IOException, GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair created = generator.generateKeyPair();
+        PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", created.getPrivate().getEncoded())
+                + publicKeyPem(created.getPublic()));
     }
 
     /** Refuses a file whose two halves do not belong together (edited by hand, or cut and pasted wrongly). */

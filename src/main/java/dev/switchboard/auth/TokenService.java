@@ -32,7 +32,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TokenService {
-    /** Under CODER_CONFIG_DIR; {@code switchboard token create} reads it without booting the server. */
+    /**
+     * Under CODER_CONFIG_DIR unless CODER_AUTH_SIGNING_KEY_FILE names another file (a mounted Secret, so a rescheduled
+     * pod keeps verifying the tokens it minted); {@code switchboard token create} reads it without booting the server.
+     */
     public static final String SIGNING_KEY_FILE = "auth/token-signing-key.pem";
 
     private final DefaultJWTParser parser;
@@ -67,7 +70,8 @@ public class TokenService {
             info.setPublicKeyLocation(auth.jwksUrl().get());
             signingKey = Optional.empty();
         } else {
-            KeyPair pair = KeyFiles.loadOrCreateSigningKey(config.configDir().resolve(SIGNING_KEY_FILE));
+            KeyPair pair = KeyFiles.loadOrCreateSigningKey(
+                    auth.signingKeyFile().orElse(config.configDir().resolve(SIGNING_KEY_FILE)));
             info.setPublicVerificationKey(pair.getPublic());
             signingKey = Optional.of(pair);
         }

@@ -19,14 +19,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code switchboard token create}: mints a session token with the key Switchboard generated for itself. Runs without
- * Quarkus (see {@link ClientCli}), so it reads the three variables it needs from the environment itself.
+ * Quarkus (see {@link ClientCli}), so it reads the variables it needs from the environment itself.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Session tokens for the coordination API.",
         subcommands = {TokenCommand.Create.class})
 public class TokenCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Mint a token signed with <CODER_CONFIG_DIR>/auth/token-signing-key.pem (zero-config mode). "
+            description = "Mint a token signed with CODER_AUTH_SIGNING_KEY_FILE, by default "
+                    + "<CODER_CONFIG_DIR>/auth/token-signing-key.pem (zero-config mode). "
                     + "Prints only the token, so TOKEN=$(switchboard token create …) works.")
     public static class Create implements Callable<Integer> {
         /** Replaced by tests; the process environment otherwise. */
@@ -68,6 +69,11 @@ public class TokenCommand {
                         + "cannot mint them; the platform that owns the key mints tokens (unset it to use "
                         + "Switchboard's generated key)");
             }
+        }
+        // Same precedence as TokenService, or `kubectl exec … token create` would sign with a key the server ignores.
+        String file = env.getOrDefault("CODER_AUTH_SIGNING_KEY_FILE", "");
+        if (!file.isBlank()) {
+            return KeyFiles.loadOrCreateSigningKey(Path.of(file));
         }
         String dir = env.getOrDefault("CODER_CONFIG_DIR", "");
         Path configDir = dir.isBlank() ? Path.of(System.getProperty("user.home"), ".config", "switchboard")

@@ -96,6 +96,9 @@ public interface SwitchboardConfig {
         /** CODER_AUTH_JWKS_URL: JWKS with the keys that verify session tokens. */
         Optional<String> jwksUrl();
 
+        /** CODER_AUTH_SIGNING_KEY_FILE: the generated signing key. Default {@code <config dir>/auth/token-signing-key.pem}. */
+        Optional<Path> signingKeyFile();
+
         /** CODER_AUTH_CLOCK_SKEW: how far exp, nbf and iat may be off the server clock. Default 30s. */
         @WithDefault("30s")
         java.time.Duration clockSkew();

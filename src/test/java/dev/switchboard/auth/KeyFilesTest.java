@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -47,6 +48,32 @@ class KeyFilesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> KeyFiles.loadOrCreateSigningKey(file));
         assertEquals("token signing key " + file + ": the public key in the file does not match its private key",
                 e.getMessage());
+    }
+
+    /**
+     * Laid out as kubelet mounts a Secret: the key a symlink into a timestamped directory, the file 0400, the directory
+     * read-only. Loading must only read it — a rewrite would replace the symlink or fail on the mount.
+     */
+    @Test
+    void aReadOnlySecretMountedKeyIsOnlyRead() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("..2026_12_02"));
+        Path real = data.resolve("token-signing-key.pem");
+        KeyFiles.createSigningKey(real);
+        String pem = Files.readString(real);
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
+        Path link = Files.createSymbolicLink(dir.resolve("token-signing-key.pem"), dir.relativize(real));
+        var modified = Files.getLastModifiedTime(real);
+        try {
+            KeyPair read = KeyFiles.loadOrCreateSigningKey(link);
+            assertTrue(pem.contains(KeyFiles.publicKeyPem(read.getPublic())), pem);
+            assertTrue(Files.isSymbolicLink(link), "the mount's symlink was replaced");
+            assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+            assertEquals(modified, Files.getLastModifiedTime(real));
+            assertEquals(pem, Files.readString(real));
+        } finally {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     private static KeyPair p256() throws Exception {

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,24 @@ class TokenServiceTest {
         var builder = Jwt.subject(subject.toString()).claim("role", role.claim()).claim("agents", agents)
                 .expiresIn(300).jws().algorithm(SignatureAlgorithm.ES256);
         return (keyId == null ? builder : builder.keyId(keyId)).sign(key.getPrivate());
+    }
+
+    /**
+     * A mounted signing key (CODER_AUTH_SIGNING_KEY_FILE): a second server, as after a pod reschedule, verifies the
+     * first one's tokens, and nothing is generated in the config dir.
+     */
+    @Test
+    void signingKeyFileIsUsedInsteadOfTheConfigDir(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("secret/token-signing-key.pem");
+        KeyFiles.createSigningKey(key);
+        Map<String, String> values = Map.of("coder.auth.signing-key-file", key.toString(),
+                "coder.config-dir", dir.resolve("config").toString());
+        UUID subject = UUID.randomUUID();
+        String token = new TokenService(config(values))
+                .mint(subject, Role.AGENT, List.of(), java.time.Duration.ofMinutes(5));
+        assertEquals(subject, new TokenService(config(values)).verify(token).subject());
+        assertFalse(Files.exists(dir.resolve("config").resolve(TokenService.SIGNING_KEY_FILE)),
+                "no key generated in the config dir");
     }
 
     @Test

@@ -1,12 +1,19 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.auth.KeyFiles;
+import dev.switchboard.derp.server.ServerKeyFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,7 +108,7 @@ class ClientCommandsTest {
     void helpListsTheSubcommands() {
         assertEquals(0, run("--help"));
         String text = out.toString();
-        assertTrue(text.contains("server") && text.contains("token") && text.contains("bench"), text);
+        assertTrue(text.contains("server") && text.contains("token") && text.contains("keys") && text.contains("bench"), text);
     }
 
     @Test
@@ -112,6 +119,50 @@ class ClientCommandsTest {
             assertTrue(text.contains(option.env()), option.env() + " missing from:\n" + text);
         }
         assertTrue(text.contains("default: 127.0.0.1:3000"), text);
+    }
+
+    @Test
+    void keysGenerateWritesBothKeysLoadableByTheServer(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        assertEquals(0, run("keys", "generate", "--out", keys.toString()), err.toString());
+        Path derpKey = keys.resolve("derp.key");
+        Path signingKey = keys.resolve("token-signing-key.pem");
+        assertEquals(derpKey + "\n" + signingKey + "\n", out.toString().replace("\r\n", "\n"));
+        assertEquals("Store them in the cluster with: kubectl create secret generic switchboard-keys --from-file="
+                + derpKey + " --from-file=" + signingKey + "\n", err.toString());
+        for (Path file : List.of(derpKey, signingKey)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        }
+        String derpText = Files.readString(derpKey);
+        String signingText = Files.readString(signingKey);
+        // What the server does with them on start: an unreadable format throws, so loading them unchanged proves it.
+        ServerKeyFile.loadOrCreate(derpKey);
+        KeyFiles.loadOrCreateSigningKey(signingKey);
+        assertEquals(derpText, Files.readString(derpKey));
+        assertEquals(signingText, Files.readString(signingKey));
+        // The token command signs with the generated key once CODER_AUTH_SIGNING_KEY_FILE points at it.
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(Map.of("CODER_AUTH_SIGNING_KEY_FILE", signingKey.toString()),
+                "token", "create", "--role", "agent", "--subject", SUBJECT), err.toString());
+        assertEquals(signingText, Files.readString(signingKey));
+    }
+
+    @Test
+    void keysGenerateRefusesToOverwrite(@TempDir Path dir) throws Exception {
+        Path existing = Files.writeString(dir.resolve("token-signing-key.pem"), "old");
+        assertEquals(2, run("keys", "generate", "--out", dir.toString()));
+        assertEquals("switchboard: --out: " + existing + " already exists; refusing to overwrite a key "
+                + "(move it away or choose another directory)\n", err.toString());
+        assertEquals("", out.toString());
+        assertEquals("old", Files.readString(existing));
+        assertFalse(Files.exists(dir.resolve("derp.key")), "nothing is written when one file exists");
+    }
+
+    @Test
+    void keysGenerateNeedsOut() {
+        assertEquals(2, run("keys", "generate"));
+        assertTrue(err.toString().startsWith("switchboard: generate: Missing required option: '--out"), err.toString());
+        assertFalse(ClientCli.needsQuarkus("keys", "generate", "--out", "x"));
     }
 
     @Test

@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.auth.TokenService;
 import dev.switchboard.config.ConfigOption;
 import dev.switchboard.config.ConfigOptions;
 import dev.switchboard.config.HostPort;
+import dev.switchboard.derp.server.ServerKeyFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -24,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +106,46 @@ class ManifestTest {
                 .anyMatch(m -> m.getMountPath().equals(config.getData().get("CODER_CONFIG_DIR"))), "data dir is writable");
         assertEquals("status.podIP", container.getEnv().stream().filter(e -> e.getName().equals("POD_IP"))
                 .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath());
+    }
+
+    /**
+     * The relay key and the token signing key must survive a reschedule: both paths point into the read-only
+     * switchboard-keys Secret, and no emptyDir mount covers them.
+     */
+    @Test
+    void keysComeFromTheKeysSecretNotAnEmptyDir() throws Exception {
+        PodSpec pod = read("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
+
+        Volume keys = volumes.get("keys");
+        assertEquals("switchboard-keys", keys.getSecret().getSecretName());
+        assertEquals(0400, keys.getSecret().getDefaultMode());
+        assertFalse(Boolean.TRUE.equals(keys.getSecret().getOptional()), "the pod must not start without its keys");
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("keys"))
+                .findFirst().orElseThrow();
+        assertTrue(mount.getReadOnly());
+
+        Map<String, String> env = container.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        // The Secret's keys are the file names `kubectl create secret --from-file` takes from `keys generate`.
+        assertEquals(mount.getMountPath() + "/" + ServerKeyFile.FILE_NAME, env.get("CODER_DERP_SERVER_PRIVATE_KEY_PATH"));
+        assertEquals(mount.getMountPath() + "/" + Path.of(TokenService.SIGNING_KEY_FILE).getFileName(),
+                env.get("CODER_AUTH_SIGNING_KEY_FILE"));
+
+        for (String variable : List.of("CODER_DERP_SERVER_PRIVATE_KEY_PATH", "CODER_AUTH_SIGNING_KEY_FILE")) {
+            Path key = Path.of(env.get(variable));
+            // The deepest mount containing the file is the one it lives on.
+            VolumeMount owner = container.getVolumeMounts().stream()
+                    .filter(m -> key.startsWith(Path.of(m.getMountPath())))
+                    .max(Comparator.comparingInt(m -> Path.of(m.getMountPath()).getNameCount())).orElseThrow();
+            assertEquals("keys", owner.getName(), variable);
+            for (VolumeMount other : container.getVolumeMounts()) {
+                if (volumes.get(other.getName()).getEmptyDir() != null) {
+                    assertFalse(key.startsWith(Path.of(other.getMountPath())), variable + " under emptyDir " + other);
+                }
+            }
+        }
     }
 
     @Test

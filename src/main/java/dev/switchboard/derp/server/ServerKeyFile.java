@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * 0600 on first start so that restarts keep the public key clients may have pinned.
  */
 public final class ServerKeyFile {
+    /** Under CODER_CONFIG_DIR unless CODER_DERP_SERVER_PRIVATE_KEY_PATH names another file. */
+    public static final String FILE_NAME = "derp.key";
+
     private ServerKeyFile() {
     }
 
@@ -23,14 +26,23 @@ public final class ServerKeyFile {
      */
     public static NodePrivateKey loadOrCreate(Path path) {
         try {
+            // An existing file is only read, never rewritten or chmod-ed: it may be a read-only Secret mount.
             if (Files.exists(path)) {
                 return NodePrivateKey.parse(Files.readString(path, StandardCharsets.US_ASCII));
             }
-            NodePrivateKey key = NodePrivateKey.generate();
-            PrivateFiles.write(path, key.toText() + "\n");
-            return key;
+            return create(path);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("DERP server key file " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a new node key (mode 0600) in the format {@link #loadOrCreate} reads, replacing the file if it exists;
+     * {@code switchboard keys generate} uses it to make the key for a Kubernetes Secret.
+     */
+    public static NodePrivateKey create(Path path) throws IOException {
+        NodePrivateKey key = NodePrivateKey.generate();
+        PrivateFiles.write(path, key.toText() + "\n");
+        return key;
     }
 }

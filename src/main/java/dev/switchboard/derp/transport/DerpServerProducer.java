@@ -28,7 +28,7 @@ public class DerpServerProducer {
     @ApplicationScoped
     DerpServer derpServer(SwitchboardConfig config, MeshKey meshKey, Vertx vertx, MeterRegistry registry) {
         SwitchboardConfig.Derp.Server derp = config.derp().server();
-        Path keyPath = derp.privateKeyPath().orElse(config.configDir().resolve("derp.key"));
+        Path keyPath = derp.privateKeyPath().orElse(config.configDir().resolve(ServerKeyFile.FILE_NAME));
         NodePrivateKey key = ServerKeyFile.loadOrCreate(keyPath);
         DerpServerOptions options = DerpServerOptions.defaults();
         options = options.withMaxConnectionsPerIp(derp.maxConnectionsPerIp());

@@ -30,4 +30,27 @@ class ServerKeyFileTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ServerKeyFile.loadOrCreate(file));
         assertTrue(e.getMessage().contains(file.toString()));
     }
+
+    /**
+     * Laid out as kubelet mounts a Secret: {@code derp.key} a symlink into a timestamped directory, the file 0400, the
+     * directory read-only. Loading must only read it — a rewrite would replace the symlink or fail on the mount.
+     */
+    @Test
+    void aReadOnlySecretMountedKeyIsOnlyRead(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectory(dir.resolve("..2026_12_02"));
+        Path real = data.resolve("derp.key");
+        NodePrivateKey written = ServerKeyFile.create(real);
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
+        Path link = Files.createSymbolicLink(dir.resolve("derp.key"), dir.relativize(real));
+        var modified = Files.getLastModifiedTime(real);
+        try {
+            assertEquals(written.publicKey(), ServerKeyFile.loadOrCreate(link).publicKey());
+            assertTrue(Files.isSymbolicLink(link), "the mount's symlink was replaced");
+            assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+            assertEquals(modified, Files.getLastModifiedTime(real));
+        } finally {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }
