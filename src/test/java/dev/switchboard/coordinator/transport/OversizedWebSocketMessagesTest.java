@@ -3,6 +3,7 @@ package dev.switchboard.coordinator.transport;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
 import dev.switchboard.coordinator.proto.CoordinateResponse;
+import dev.switchboard.derpmap.DerpMapRoutes;
 import dev.switchboard.testing.TestRelay;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,11 +26,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Oversized client messages over real sockets: whatever the size, the client reads the documented error and a 1009
- * close (RFC 6455 §7.4.1), not a reset. The client fragments into 64 KiB frames (Vert.x's default
+ * Oversized client messages over real sockets: whatever the size, the client reads the documented error (coordinate)
+ * and a 1009 close (RFC 6455 §7.4.1), not a reset. The client fragments into 64 KiB frames (Vert.x's default
  * {@code maxFrameSize}), so the bytes the error reports show the server stopped reading into memory at the first frame
  * past the limit rather than buffering the message.
  */
@@ -60,6 +62,14 @@ class OversizedWebSocketMessagesTest {
         CoordinateResponse response = CoordinateResponse.parseFrom(outcome.binary().getFirst().getBytes());
         long seen = Math.min(size, 2L * CLIENT_FRAME); // the first frame that crosses 64 KiB ends the reading
         assertEquals(CoordinateRoutes.tooBig(seen), response.getError());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {DerpMapRoutes.MAX_CLIENT_MESSAGE_BYTES + 1, 1024 * 1024, 16 * 1024 * 1024})
+    void derpMapStreamCloses1009(int size) throws Exception {
+        Outcome outcome = send("/api/v2/derp-map/stream", null, size);
+        assertEquals((short) 1009, outcome.closeStatus());
+        assertNotNull(outcome.text().isEmpty() ? null : outcome.text().getFirst(), "the map arrived first");
     }
 
     /**
