@@ -2,6 +2,7 @@ package dev.switchboard.derpmap;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.switchboard.http.BoundedWebSocketMessages;
 import dev.switchboard.http.WebSocketPings;
 import dev.switchboard.config.SwitchboardConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -20,6 +21,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DerpMapRoutes {
     private static final Logger LOG = Logger.getLogger(DerpMapRoutes.class);
+
+    /** Largest client message the stream tolerates (and ignores); it expects none. */
+    public static final int MAX_CLIENT_MESSAGE_BYTES = 4 * 1024;
+    private static final short MESSAGE_TOO_BIG = 1009;
 
     private final DerpMapService maps;
     private final SwitchboardConfig config;
@@ -55,6 +60,10 @@ public class DerpMapRoutes {
 
     private void stream(RoutingContext rc) {
         rc.request().toWebSocket().onSuccess((ServerWebSocket ws) -> {
+            // Clients send nothing here (pings are control frames); anything bigger than a small message is refused
+            // with 1009 (RFC 6455 §7.4.1) before the listener's 512 KiB limits apply: see BoundedWebSocketMessages.
+            BoundedWebSocketMessages.install(ws, MAX_CLIENT_MESSAGE_BYTES, message -> { }, text -> { },
+                    seen -> ws.close(MESSAGE_TOO_BIG, "message exceeds " + MAX_CLIENT_MESSAGE_BYTES + " bytes"));
             ws.writeTextMessage(DerpMapJson.write(maps.current()));
             Runnable stopPings = WebSocketPings.start(ws, "map");
             Runnable unsubscribe = maps.subscribe(map -> {

@@ -2,6 +2,7 @@ package dev.switchboard.coordinator.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.http.ApiError;
+import dev.switchboard.http.BoundedWebSocketMessages;
 import dev.switchboard.http.WebSocketPings;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.Principal;
@@ -35,6 +36,9 @@ public class CoordinateRoutes {
     private static final Logger LOG = Logger.getLogger(CoordinateRoutes.class);
     /** Largest CoordinateRequest accepted; a node with many endpoints is a few KiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** RFC 6455 §7.4.1: 1000 normal closure, 1009 a message too big to process. */
+    static final short NORMAL_CLOSURE = 1000;
+    static final short MESSAGE_TOO_BIG = 1009;
     public static final String PEER_ID_HEADER = "Switchboard-Peer-Id";
 
     private final BearerAuthenticator auth;
@@ -86,8 +90,10 @@ public class CoordinateRoutes {
                 return;
             }
             Runnable stopPings = WebSocketPings.start(ws, "coordinate");
-            ws.binaryMessageHandler(message -> onRequest(peer, stream, message));
-            ws.textMessageHandler(text -> stream.close("coordinate requests are binary protobuf messages"));
+            // Bounded per message, not by the listener's 512 KiB WebSocket limits: see BoundedWebSocketMessages.
+            BoundedWebSocketMessages.install(ws, MAX_REQUEST_BYTES, message -> onRequest(peer, stream, message),
+                    text -> stream.close("coordinate requests are binary protobuf messages"),
+                    seen -> endStream(peer, stream, tooBig(seen), MESSAGE_TOO_BIG));
             ws.closeHandler(v -> {
                 stopPings.run();
                 coordinators.coordinator().lost(peer);
@@ -95,11 +101,12 @@ public class CoordinateRoutes {
         }).onFailure(e -> LOG.debugf("coordinate: WebSocket upgrade failed: %s", e.getMessage()));
     }
 
+    /** The error an oversized request gets; {@code seen} is how far it was read, past the limit, not its full size. */
+    static String tooBig(long seen) {
+        return "coordinate request of " + seen + " bytes exceeds " + MAX_REQUEST_BYTES;
+    }
+
     private void onRequest(Peer peer, WebSocketPeerStream stream, Buffer message) {
-        if (message.length() > MAX_REQUEST_BYTES) {
-            endStream(peer, stream, "coordinate request of " + message.length() + " bytes exceeds " + MAX_REQUEST_BYTES);
-            return;
-        }
         try {
             coordinators.coordinator().handle(peer, CoordinateRequest.parseFrom(message.getBytes()));
         } catch (InvalidProtocolBufferException e) {
@@ -111,7 +118,11 @@ public class CoordinateRoutes {
 
     /** A request that ends the stream: the peer gets the reason, its tunnel peers see it LOST. */
     private void endStream(Peer peer, WebSocketPeerStream stream, String error) {
-        stream.close(error);
+        endStream(peer, stream, error, NORMAL_CLOSURE);
+    }
+
+    private void endStream(Peer peer, WebSocketPeerStream stream, String error, short closeStatus) {
+        stream.close(error, closeStatus);
         coordinators.coordinator().lost(peer);
     }
 

@@ -21,6 +21,7 @@ final class WebSocketPeerStream implements PeerStream {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile CoordinateResponse finalResponse;
     private volatile boolean closing;
+    private volatile short closeStatus = CoordinateRoutes.NORMAL_CLOSURE;
 
     WebSocketPeerStream(ServerWebSocket webSocket, Context context) {
         this.webSocket = webSocket;
@@ -38,6 +39,14 @@ final class WebSocketPeerStream implements PeerStream {
 
     @Override
     public void close(String error) {
+        close(error, CoordinateRoutes.NORMAL_CLOSURE);
+    }
+
+    /** As {@link #close(String)}, with the WebSocket close status (1009 for an oversized request). */
+    void close(String error, short status) {
+        if (!closing) {
+            closeStatus = status; // the first close decides: a later one (e.g. the coordinator's lost) keeps 1009
+        }
         if (error != null) {
             finalResponse = CoordinateResponse.newBuilder().setError(error).build();
         }
@@ -70,7 +79,7 @@ final class WebSocketPeerStream implements PeerStream {
             if (last != null) {
                 webSocket.writeBinaryMessage(Buffer.buffer(last.toByteArray()));
             }
-            webSocket.close();
+            webSocket.close(closeStatus);
         }
     }
 }
