@@ -38,7 +38,14 @@ class HealthEndpointsTest {
 
     @Test
     void metricsFollowPrometheusNamingWithJvmAndProcessMetrics() {
+        given().get("/healthz").then().statusCode(200);
+        given().get("/api/v2/no-such-route").then().statusCode(404);
         given().get(metrics).then().statusCode(200)
+                .body(org.hamcrest.Matchers.matchesPattern(
+                        "(?s).*switchboard_http_requests_total\\{status=\"2xx\"} [1-9].*"))
+                .body(org.hamcrest.Matchers.matchesPattern(
+                        "(?s).*switchboard_http_requests_total\\{status=\"4xx\"} [1-9].*"))
+                .body(containsString("switchboard_http_request_seconds_count"))
                 .body(containsString("switchboard_derp_received_bytes_total"))
                 .body(containsString("switchboard_coordinator_peers{kind=\"agent\"}"))
                 .body(containsString("switchboard_coordinator_requests_total"))
