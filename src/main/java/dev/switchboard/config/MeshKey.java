@@ -45,6 +45,19 @@ public final class MeshKey {
         return NONE;
     }
 
+    /** No mesh key: nobody gets mesh privileges. */
+    public static MeshKey none() {
+        return NONE;
+    }
+
+    /** A key already in bytes (tests, and relays given one by code rather than configuration). */
+    public static MeshKey of(byte[] key) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException("a mesh key is 32 bytes, not " + key.length);
+        }
+        return new MeshKey(key.clone());
+    }
+
     private static MeshKey parse(String variable, String text) {
         ConfigOptions.named(VARIABLE).validateAs(variable, text);
         return new MeshKey(HexFormat.of().parseHex(text.strip()));

@@ -10,7 +10,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -130,7 +129,7 @@ public final class DerpServer {
 
     /** Constant-time comparison with the configured mesh key; false when none is configured. */
     boolean isMeshKey(byte[] presented) {
-        return presented != null && options.meshKey().map(k -> MessageDigest.isEqual(k, presented)).orElse(false);
+        return options.meshKey().matches(presented);
     }
 
     ClientSet lookup(NodeKey key) {

@@ -1,14 +1,14 @@
 package dev.switchboard.derp.server;
 
+import dev.switchboard.config.MeshKey;
 import dev.switchboard.derp.DerpLimits;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Tunables of one relay. Defaults follow derper; tests shorten the timers.
  *
- * @param meshKey             the 32-byte mesh key that grants mesh privileges, if configured
+ * @param meshKey             the mesh key that grants mesh privileges ({@link MeshKey#none()} for none)
  * @param keepAlive           base keep-alive interval
  * @param keepAliveJitter     upper bound (exclusive) of the per-connection jitter added once to {@code keepAlive}
  * @param handshakeTimeout    deadline for ServerKey out and ClientInfo in
@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param receiveRate         per-client read budget (mesh peers exempt); {@link ReceiveRate#UNLIMITED} by default
  * @param maxConnectionsPerIp concurrent DERP connections one source IP may hold; 0 for no limit
  */
-public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Duration keepAliveJitter,
+public record DerpServerOptions(MeshKey meshKey, Duration keepAlive, Duration keepAliveJitter,
                                 Duration handshakeTimeout, Duration writeTimeout, Duration meshWriteTimeout,
                                 int sendQueueDepth, Duration backpressureTimeout, int controlQueueLimit,
                                 ReceiveRate receiveRate, int maxConnectionsPerIp) {
@@ -28,14 +28,18 @@ public record DerpServerOptions(Optional<byte[]> meshKey, Duration keepAlive, Du
     public static final int DEFAULT_CONTROL_QUEUE_LIMIT = 16384;
 
     public static DerpServerOptions defaults() {
-        return new DerpServerOptions(Optional.empty(), DerpLimits.KEEP_ALIVE, DerpLimits.KEEP_ALIVE_JITTER,
+        return new DerpServerOptions(MeshKey.none(), DerpLimits.KEEP_ALIVE, DerpLimits.KEEP_ALIVE_JITTER,
                 DerpLimits.HANDSHAKE_TIMEOUT, DerpLimits.WRITE_TIMEOUT, DerpLimits.MESH_WRITE_TIMEOUT,
                 DerpLimits.DEFAULT_PER_CLIENT_SEND_QUEUE_DEPTH, DEFAULT_BACKPRESSURE_TIMEOUT,
                 DEFAULT_CONTROL_QUEUE_LIMIT, ReceiveRate.UNLIMITED, 0);
     }
 
     public DerpServerOptions withMeshKey(byte[] key) {
-        return new DerpServerOptions(Optional.of(key.clone()), keepAlive, keepAliveJitter, handshakeTimeout,
+        return withMeshKey(MeshKey.of(key));
+    }
+
+    public DerpServerOptions withMeshKey(MeshKey key) {
+        return new DerpServerOptions(key, keepAlive, keepAliveJitter, handshakeTimeout,
                 writeTimeout, meshWriteTimeout, sendQueueDepth, backpressureTimeout, controlQueueLimit, receiveRate, maxConnectionsPerIp);
     }
 

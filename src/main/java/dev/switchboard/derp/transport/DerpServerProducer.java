@@ -36,9 +36,7 @@ public class DerpServerProducer {
             options = options.withReceiveRate(new ReceiveRate(derp.receiveRate(),
                     derp.receiveBurst() > 0 ? derp.receiveBurst() : derp.receiveRate()));
         }
-        if (meshKey.isConfigured()) {
-            options = options.withMeshKey(meshKey.bytes().orElseThrow());
-        }
+        options = options.withMeshKey(meshKey);
         LOG.infof("DERP relay public key %s (key file %s, mesh %s)", key.publicKey().toHex(), keyPath,
                 meshKey.isConfigured() ? "enabled" : "disabled");
         return new DerpServer(vertx, key, options, new DerpMetrics(registry));

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -149,7 +148,7 @@ class ClientSendQueueTest {
 
     private static DerpServerOptions options() {
         DerpServerOptions defaults = DerpServerOptions.defaults();
-        return new DerpServerOptions(Optional.empty(), defaults.keepAlive(), defaults.keepAliveJitter(),
+        return new DerpServerOptions(defaults.meshKey(), defaults.keepAlive(), defaults.keepAliveJitter(),
                 defaults.handshakeTimeout(), defaults.writeTimeout(), defaults.meshWriteTimeout(), DEPTH,
                 Duration.ofMillis(250), 2, ReceiveRate.UNLIMITED, 0);
     }
