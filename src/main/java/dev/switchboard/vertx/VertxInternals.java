@@ -56,8 +56,8 @@ public final class VertxInternals {
     public static void onAccept(io.netty.channel.Channel accepted, String name,
                                 java.util.function.Consumer<io.netty.channel.Channel> onAccept) {
         io.netty.channel.Channel listener = accepted.parent();
-        if (listener == null) {
-            return;
+        if (listener == null || listener.pipeline().get(name) != null) {
+            return; // the common case after the first request: no task for the accepting loop
         }
         listener.eventLoop().execute(() -> {
             if (listener.pipeline().get(name) == null) {
