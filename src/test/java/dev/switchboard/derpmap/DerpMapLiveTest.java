@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import jakarta.inject.Inject;
@@ -76,8 +77,10 @@ class DerpMapLiveTest {
 
         BlockingQueue<String> updates = new LinkedBlockingQueue<>();
         WebSocketClient client = vertx.createWebSocketClient();
-        TestRelay.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(root.getPort())
-                .setURI("/api/v2/derp-map/stream")).onSuccess(ws -> ws.textMessageHandler(updates::add)));
+        ClientWebSocket stream = client.webSocket(); // the handler goes on first: the map comes with the upgrade
+        stream.textMessageHandler(updates::add);
+        TestRelay.await(stream.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(root.getPort())
+                .setURI("/api/v2/derp-map/stream")));
         assertTrue(next(updates).contains("\"RegionCode\":\"first\""));
 
         Thread.sleep(1100); // file times have one-second resolution on some file systems

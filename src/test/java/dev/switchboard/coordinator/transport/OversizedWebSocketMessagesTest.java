@@ -9,7 +9,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -103,13 +103,14 @@ class OversizedWebSocketMessagesTest {
             LinkedBlockingQueue<Buffer> binary = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<String> text = new LinkedBlockingQueue<>();
             CompletableFuture<Short> closed = new CompletableFuture<>();
-            // Handlers go on in onSuccess, on the socket's event loop: the DERP-map stream writes the map at once.
-            WebSocket socket = TestRelay.await(client.connect(options).onSuccess(ws -> {
-                ws.binaryMessageHandler(binary::add);
-                ws.textMessageHandler(text::add);
-                ws.exceptionHandler(e -> { }); // a write after the close is expected; the outcome is the close
-                ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-            }));
+            // Handlers go on before connecting: the DERP-map stream writes the map with the upgrade, and a handler
+            // attached after the connect future completes (onSuccess from this thread) can miss it.
+            ClientWebSocket socket = client.webSocket();
+            socket.binaryMessageHandler(binary::add);
+            socket.textMessageHandler(text::add);
+            socket.exceptionHandler(e -> { }); // a write after the close is expected; the outcome is the close
+            socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+            TestRelay.await(socket.connect(options));
             socket.writeBinaryMessage(Buffer.buffer(new byte[size]));
             Short status = closed.get(10, TimeUnit.SECONDS); // null: the connection ended without a close frame
             return new Outcome(List.copyOf(binary), List.copyOf(text), status);
