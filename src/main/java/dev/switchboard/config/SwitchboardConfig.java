@@ -25,6 +25,14 @@ public interface SwitchboardConfig {
     @WithDefault("10s")
     java.time.Duration httpReadHeaderTimeout();
 
+    /** CODER_HTTP_ACCEPT_RATE_PER_IP: connections per second one source may open; 0 = no limit. */
+    @WithDefault("0")
+    long httpAcceptRatePerIp();
+
+    /** CODER_HTTP_ACCEPT_BURST_PER_IP: connections one source may open at once; 0 = one second's worth. */
+    @WithDefault("0")
+    long httpAcceptBurstPerIp();
+
     /**
      * CODER_STUN_LISTEN_ADDRESSES: UDP {@code host:port} list for the STUN responder; {@code :3478} (default) means
      * IPv4 and IPv6 on port 3478; {@code disable} turns the responder off.

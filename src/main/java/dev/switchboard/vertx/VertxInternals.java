@@ -51,10 +51,11 @@ public final class VertxInternals {
     /**
      * Calls {@code onAccept} with every connection the listener that accepted {@code accepted} accepts from now on,
      * before Vert.x initialises its pipeline: a handler added first then sees the connection from its first byte.
-     * Installs itself once per listener (the channel's parent); later calls for the same listener do nothing.
+     * A connection {@code onAccept} refuses (false) is closed there and never reaches Vert.x. Installs itself once per
+     * listener (the channel's parent); later calls for the same listener do nothing.
      */
     public static void onAccept(io.netty.channel.Channel accepted, String name,
-                                java.util.function.Consumer<io.netty.channel.Channel> onAccept) {
+                                java.util.function.Predicate<io.netty.channel.Channel> onAccept) {
         io.netty.channel.Channel listener = accepted.parent();
         if (listener == null || listener.pipeline().get(name) != null) {
             return; // the common case after the first request: no task for the accepting loop
@@ -66,18 +67,22 @@ public final class VertxInternals {
         });
     }
 
-    /** Sees each accepted child channel on its way to Netty's ServerBootstrapAcceptor. */
+    /**
+     * Sees each accepted child channel on its way to Netty's ServerBootstrapAcceptor. A refused one is closed before
+     * registration and not passed on: registering a closed channel would fail and log a warning per connection.
+     */
     private static final class AcceptHook extends io.netty.channel.ChannelInboundHandlerAdapter {
-        private final java.util.function.Consumer<io.netty.channel.Channel> onAccept;
+        private final java.util.function.Predicate<io.netty.channel.Channel> onAccept;
 
-        AcceptHook(java.util.function.Consumer<io.netty.channel.Channel> onAccept) {
+        AcceptHook(java.util.function.Predicate<io.netty.channel.Channel> onAccept) {
             this.onAccept = onAccept;
         }
 
         @Override
         public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof io.netty.channel.Channel child) {
-                onAccept.accept(child);
+            if (msg instanceof io.netty.channel.Channel child && !onAccept.test(child)) {
+                child.unsafe().closeForcibly();
+                return;
             }
             ctx.fireChannelRead(msg);
         }
