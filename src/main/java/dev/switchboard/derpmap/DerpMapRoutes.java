@@ -62,7 +62,7 @@ public class DerpMapRoutes {
         rc.request().toWebSocket().onSuccess((ServerWebSocket ws) -> {
             // Clients send nothing here (pings are control frames); anything bigger than a small message is refused
             // with 1009 (RFC 6455 §7.4.1) before the listener's 512 KiB limits apply: see BoundedWebSocketMessages.
-            BoundedWebSocketMessages.install(ws, MAX_CLIENT_MESSAGE_BYTES, message -> { }, text -> { },
+            BoundedWebSocketMessages.install(rc.request(), ws, MAX_CLIENT_MESSAGE_BYTES, message -> { }, text -> { },
                     seen -> ws.close(MESSAGE_TOO_BIG, "message exceeds " + MAX_CLIENT_MESSAGE_BYTES + " bytes"));
             ws.writeTextMessage(DerpMapJson.write(maps.current()));
             Runnable stopPings = WebSocketPings.start(ws, "map");

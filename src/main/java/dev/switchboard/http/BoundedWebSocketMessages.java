@@ -1,7 +1,12 @@
 package dev.switchboard.http;
 
+import dev.switchboard.vertx.VertxInternals;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 
@@ -20,11 +25,10 @@ import java.util.function.LongConsumer;
  * a client still writing the rest of its message finishes, reads our error and close frame, and answers, instead of
  * being reset by a server that closed with its data unread.
  *
- * <p>A single frame bigger than the listener's {@code maxWebSocketFrameSize} (512 KiB) never reaches this class:
- * Netty's {@code WebSocket08FrameDecoder} rejects it from the frame header (so without buffering it), writes a 1009
- * close frame and closes the connection with the client's bytes unread, so that client typically sees the connection
- * drop (no close status, 1006) and no error message. Per connection the server holds at most one frame (512 KiB, in
- * Netty's decoder) plus the message being reassembled here ({@code maxBytes}).
+ * <p>A single frame bigger than {@code maxBytes} never reaches Vert.x: {@link OversizedFrameGuard}, ahead of Netty's
+ * frame decoder, drops it (and the rest of its message) from its header on, unbuffered, and reports it here, so it
+ * ends the same way. Per connection the server holds at most the message being reassembled here ({@code maxBytes})
+ * plus one frame of at most that size in Netty's decoder.
  */
 public final class BoundedWebSocketMessages {
     private final int maxBytes;
@@ -48,10 +52,25 @@ public final class BoundedWebSocketMessages {
      * the first message that grows past it calls {@code oversized} once with the bytes seen so far (more than
      * {@code maxBytes}, not the message's full size), after which every data frame is dropped.
      */
-    public static void install(ServerWebSocket ws, int maxBytes, Handler<Buffer> binary, Handler<String> text,
-                               LongConsumer oversized) {
+    public static void install(HttpServerRequest upgraded, ServerWebSocket ws, int maxBytes, Handler<Buffer> binary,
+                               Handler<String> text, LongConsumer oversized) {
         BoundedWebSocketMessages messages = new BoundedWebSocketMessages(maxBytes, binary, text, oversized);
         ws.frameHandler(messages::onFrame);
+        ChannelPipeline pipeline = VertxInternals.channel(upgraded.connection()).pipeline();
+        ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
+        if (decoder != null) { // installed by the upgrade that just completed, before the next read
+            pipeline.addBefore(decoder.name(), "switchboard-oversized-frames",
+                    new OversizedFrameGuard(maxBytes, messages::frameTooBig));
+        }
+    }
+
+    /** {@link OversizedFrameGuard} dropped a frame of {@code declared} payload bytes, unread. */
+    private void frameTooBig(long declared) {
+        if (!discarding) {
+            discarding = true;
+            message = null;
+            oversized.accept(messageBytes + declared);
+        }
     }
 
     private void onFrame(WebSocketFrame frame) {

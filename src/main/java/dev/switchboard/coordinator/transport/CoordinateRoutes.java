@@ -91,7 +91,7 @@ public class CoordinateRoutes {
             }
             Runnable stopPings = WebSocketPings.start(ws, "coordinate");
             // Bounded per message, not by the listener's 512 KiB WebSocket limits: see BoundedWebSocketMessages.
-            BoundedWebSocketMessages.install(ws, MAX_REQUEST_BYTES, message -> onRequest(peer, stream, message),
+            BoundedWebSocketMessages.install(request, ws, MAX_REQUEST_BYTES, message -> onRequest(peer, stream, message),
                     text -> stream.close("coordinate requests are binary protobuf messages"),
                     seen -> endStream(peer, stream, tooBig(seen), MESSAGE_TOO_BIG));
             ws.closeHandler(v -> {

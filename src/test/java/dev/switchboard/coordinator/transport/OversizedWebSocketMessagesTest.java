@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Oversized client messages over real sockets: whatever the size, the client reads the documented error (coordinate)
@@ -73,18 +72,28 @@ class OversizedWebSocketMessagesTest {
     }
 
     /**
-     * A single frame bigger than the listener's 512 KiB {@code maxWebSocketFrameSize} is refused by Netty's
-     * {@code WebSocket08FrameDecoder} from its header, before any handler of ours: it writes a 1009 close and closes the
-     * connection with the client's bytes unread, so the client typically sees the connection drop (no close status,
-     * i.e. 1006) and no error response. What is bounded is the server: the connection ends promptly, nothing buffered.
+     * A message sent as one frame, as Go clients (Coder's) send messages: even past the listener's 512 KiB frame limit
+     * it gets the error and a 1009 close, not a dropped connection, and the server never buffers it (the frame is
+     * dropped from its header on, so the error reports the size the header declared).
      */
     @ParameterizedTest
-    @ValueSource(ints = {1024 * 1024, 16 * 1024 * 1024})
-    void aSingleFrameOverTheListenersFrameLimitDropsTheConnection(int size) throws Exception {
+    @ValueSource(ints = {CoordinateRoutes.MAX_REQUEST_BYTES + 1, 1024 * 1024, 16 * 1024 * 1024})
+    void aMessageSentAsOneFrameGetsTheErrorAndCloses1009(int size) throws Exception {
         UUID agentId = UUID.randomUUID();
         String token = tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1));
         Outcome outcome = send("/api/v2/workspaceagents/" + agentId + "/coordinate?version=2.0", token, size, size);
-        assertTrue(outcome.binary().isEmpty(), "no response reaches a client whose frame Netty refused");
+        assertEquals((short) 1009, outcome.closeStatus());
+        assertEquals(1, outcome.binary().size(), "exactly the error response");
+        assertEquals(CoordinateRoutes.tooBig(size),
+                CoordinateResponse.parseFrom(outcome.binary().getFirst().getBytes()).getError());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {DerpMapRoutes.MAX_CLIENT_MESSAGE_BYTES + 1, 16 * 1024 * 1024})
+    void derpMapStreamClosesAOneFrameMessage1009(int size) throws Exception {
+        Outcome outcome = send("/api/v2/derp-map/stream", null, size, size);
+        assertEquals((short) 1009, outcome.closeStatus());
+        assertNotNull(outcome.text().isEmpty() ? null : outcome.text().getFirst(), "the map arrived first");
     }
 
     private Outcome send(String uri, String token, int size) throws Exception {
