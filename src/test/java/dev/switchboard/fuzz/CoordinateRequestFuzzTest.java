@@ -32,7 +32,8 @@ class CoordinateRequestFuzzTest {
     static final UUID CLIENT = UUID.fromString("0b8c3a2e-4f61-4d0a-8e5b-7c9d1e2f3a44");
     private static final UUID USER = UUID.fromString("3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
 
-    @FuzzTest(maxDuration = "10m", maxExecutions = 10_000_000)
+    // 30 minutes: a fresh coordinator and two peers per input make this target ~10k executions/s on this machine
+    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
     void fuzzCoordinateRequest(FuzzedDataProvider data) throws Exception {
         boolean fromAgent = data.consumeBoolean(); // taken from the end: a raw serialized request is a seed
         byte[] message = data.consumeRemainingAsBytes();
