@@ -33,6 +33,8 @@ public class DatabaseReadiness {
             check.status(r.healthy()).withData("configured", true).withData("replica", r.self().id().toString())
                     .withData("siblings", r.siblings().size()).withData("failedHeartbeats", r.consecutiveFailures());
             r.lastError().ifPresent(e -> check.withData("error", e));
+            lifecycle.mesh().ifPresent(mesh -> check.withData("meshPeers", mesh.listedPeers())
+                    .withData("meshPeersConnected", mesh.connectedPeers()));
             return check.build();
         };
     }

@@ -3,6 +3,11 @@ package dev.switchboard.ha;
 import dev.switchboard.config.MeshKey;
 import dev.switchboard.config.PgConnectionUrl;
 import dev.switchboard.config.ReplicaSettings;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.derp.mesh.DerpMesh;
+import dev.switchboard.derp.server.DerpServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -15,6 +20,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the replica registry when CODER_PG_CONNECTION_URL is set (Flyway has migrated by then) and removes this
- * replica's row at shutdown. Without a database nothing here touches the datasource, which is inactive.
+ * replica's row at shutdown. With the relay on, the relay meshes with every live sibling in its region, following
+ * the registry (Coder's {@code enterprise/derpmesh}, fed by replicasync): no static mesh list. Without a database
+ * nothing here touches the datasource, which is inactive.
  */
 @ApplicationScoped
 public class HaLifecycle {
@@ -32,13 +40,21 @@ public class HaLifecycle {
     private final Vertx vertx;
     private final Instance<Pool> pool;
     private final Instance<MeshKey> meshKey;
+    private final Instance<DerpServer> relay;
+    private final boolean relayEnabled;
+    private final MeterRegistry metrics;
     private volatile ReplicaRegistry registry;
+    private volatile DerpMesh mesh;
 
-    public HaLifecycle(ReplicaSettings settings, Vertx vertx, Instance<Pool> pool, Instance<MeshKey> meshKey) {
+    public HaLifecycle(ReplicaSettings settings, Vertx vertx, Instance<Pool> pool, Instance<MeshKey> meshKey,
+                       Instance<DerpServer> relay, SwitchboardConfig config, MeterRegistry metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.pool = pool;
         this.meshKey = meshKey;
+        this.relay = relay;
+        this.relayEnabled = config.derp().server().enable();
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -51,12 +67,30 @@ public class HaLifecycle {
         Replica.Self self = new Replica.Self(UUID.randomUUID(), hostname(), settings.relayUrl(), settings.regionId(),
                 settings.version());
         registry = new ReplicaRegistry(vertx, pool.get(), listenOptions(database.get()), self, HaTimings.CODER);
+        if (relayEnabled) {
+            startMesh(registry);
+        }
         registry.start();
         LOG.infof("Replica %s registered (%s, relay URL %s, region %d)", self.id(), database.get(), self.relayUrl(),
                 self.regionId());
     }
 
+    private void startMesh(ReplicaRegistry replicas) {
+        DerpMesh started = new DerpMesh(vertx, relay.get(), meshKey.get().bytes().orElseThrow());
+        replicas.onSiblingsChanged(siblings -> started.meshWith(replicas.meshPeers().stream()
+                .map(sibling -> URI.create(sibling.relayUrl())).toList()));
+        Gauge.builder("switchboard.derp.mesh.peers", started, DerpMesh::listedPeers).tag("state", "listed")
+                .description("Sibling relays this relay meshes with").register(metrics);
+        Gauge.builder("switchboard.derp.mesh.peers", started, DerpMesh::connectedPeers).tag("state", "connected")
+                .description("Sibling relays this relay meshes with").register(metrics);
+        mesh = started;
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        DerpMesh meshed = mesh;
+        if (meshed != null) {
+            meshed.stop();
+        }
         ReplicaRegistry running = registry;
         if (running == null) {
             return;
@@ -71,6 +105,11 @@ public class HaLifecycle {
     /** The registry, when this replica shares a database. */
     public Optional<ReplicaRegistry> registry() {
         return Optional.ofNullable(registry);
+    }
+
+    /** The relay's mesh with its siblings, when this replica shares a database and runs the relay. */
+    public Optional<DerpMesh> mesh() {
+        return Optional.ofNullable(mesh);
     }
 
     /** LISTEN needs its own connection, configured as the pool's. */

@@ -93,12 +93,18 @@ final class ClientFrameHandler {
         metrics.packetReceived(disco, packet.length());
         ClientSet set = server.lookup(send.destination());
         ClientSession target = set == null ? null : set.active();
-        if (target == null) {
+        PacketForwarder link = set == null ? server.forwarder(send.destination()) : null;
+        if (target == null && link == null) {
             dropUnroutable(send.destination(), set, disco, packet.length(), DropReason.UNKNOWN_DEST);
             return;
         }
         if (!clientSet.sentTo.contains(send.destination())) {
             clientSet.sentTo.add(send.destination());
+        }
+        if (target == null) {
+            // derp §6: connected to a sibling relay, one hop away on our own link to it
+            metrics.packetForwardedOut(link.forward(key, send.destination(), packet));
+            return;
         }
         deliver(target, recvPacket(key, packet), disco, packet.length());
     }
@@ -115,6 +121,7 @@ final class ClientFrameHandler {
             dropUnroutable(forward.destination(), set, disco, packet.length(), DropReason.UNKNOWN_DEST_ON_FWD);
             return;
         }
+        server.noteForwardedDelivery(forward.source(), forward.destination());
         deliver(target, recvPacket(forward.source(), packet), disco, packet.length());
     }
 

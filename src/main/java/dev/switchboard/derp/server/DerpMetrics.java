@@ -28,6 +28,8 @@ public final class DerpMetrics {
     private final LongAdder packetsReceivedOther;
     private final LongAdder packetsSent;
     private final Counter packetsForwardedIn;
+    private final LongAdder packetsForwardedOut;
+    private final LongAdder forwardsDropped;
     private final Counter pingsReceived;
     private final Counter pongsSent;
     private final Counter homeMovesIn;
@@ -46,6 +48,7 @@ public final class DerpMetrics {
     private final AtomicLong notIdealConnections = new AtomicLong();
     private final AtomicLong clients = new AtomicLong();
     private final AtomicLong watchers = new AtomicLong();
+    private final AtomicLong remotePeers = new AtomicLong();
     private final AtomicLong dupClientKeys = new AtomicLong();
     private final AtomicLong dupClientConns = new AtomicLong();
 
@@ -64,6 +67,10 @@ public final class DerpMetrics {
         packetsSent = HotPathCounter.register(registry, "switchboard.derp.packets.sent", null,
                 "Packets delivered to clients");
         packetsForwardedIn = counter("switchboard.derp.packets.forwarded.in", "ForwardPacket frames from mesh peers");
+        packetsForwardedOut = HotPathCounter.register(registry, "switchboard.derp.packets.forwarded.out", null,
+                "Packets for keys on a sibling relay sent on our mesh link to it");
+        forwardsDropped = HotPathCounter.register(registry, "switchboard.derp.packets.forward.dropped", null,
+                "Packets for keys on a sibling relay dropped because the mesh link was down or full");
         pingsReceived = counter("switchboard.derp.pings.received", "Ping frames received");
         pongsSent = counter("switchboard.derp.pongs.sent", "Pong frames sent");
         homeMovesIn = Counter.builder("switchboard.derp.home.moves").tag("direction", "in")
@@ -92,6 +99,7 @@ public final class DerpMetrics {
                 "Connections that sent Ideal-Node (client is not on its region's first node)");
         gauge("switchboard.derp.clients", clients, "Distinct keys connected");
         gauge("switchboard.derp.watchers", watchers, "Mesh watchers");
+        gauge("switchboard.derp.remote.peers", remotePeers, "Keys reachable through mesh links to sibling relays");
         gauge("switchboard.derp.dup.client.keys", dupClientKeys, "Keys with more than one connection");
         gauge("switchboard.derp.dup.client.conns", dupClientConns, "Connections of keys with more than one");
     }
@@ -145,6 +153,19 @@ public final class DerpMetrics {
 
     void watchersChanged(int count) {
         watchers.set(count);
+    }
+
+    void remotePeersChanged(int count) {
+        remotePeers.set(count);
+    }
+
+    /** A packet for a key on a sibling relay: sent on the mesh link, or dropped there. */
+    void packetForwardedOut(boolean sent) {
+        (sent ? packetsForwardedOut : forwardsDropped).increment();
+    }
+
+    public long packetsForwardedOut() {
+        return packetsForwardedOut.sum();
     }
 
     /** NotePreferred changed a connection's home flag (or a home connection closed: {@code preferred} false). */

@@ -8,6 +8,7 @@ import dev.switchboard.derp.PeerGoneReason;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class DerpServer {
     private final Object registryLock = new Object();
     // Guarded by registryLock.
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
+    private final Forwarders forwarders = new Forwarders();
     // Any thread.
     private volatile boolean draining;
     private final ConnectionsPerAddress perAddress;
@@ -106,7 +108,8 @@ public final class DerpServer {
         return metrics;
     }
 
-    NodePrivateKey privateKey() {
+    /** The relay's node key: its mesh links to siblings identify with it, as derper's do ({@code derp/derphttp}). */
+    public NodePrivateKey privateKey() {
         return privateKey;
     }
 
@@ -168,20 +171,68 @@ public final class DerpServer {
             }
             clients.remove(session.key());
             watchersToTell.addAll(watchers);
-            for (NodeKey receiver : set.sentTo) {
-                ClientSet receivers = clients.get(receiver);
-                if (receivers != null) {
-                    receiversToTell.addAll(receivers.sessions());
-                }
+            if (forwarders.claims(session.key())) {
+                forwarders.inherit(session.key(), set.sentTo); // still in the region: not gone yet
+            } else {
+                collectSessions(set.sentTo, receiversToTell);
             }
         }
         var frame = Frames.peerGone(session.key(), PeerGoneReason.DISCONNECTED);
         watchersToTell.forEach(watcher -> watcher.enqueueControl(frame));
-        for (ClientSession receiver : receiversToTell) {
+        tellGone(frame, receiversToTell);
+    }
+
+    /** Under the registry lock: the local connections of {@code keys}. */
+    private void collectSessions(Iterable<NodeKey> keys, List<ClientSession> into) {
+        for (NodeKey receiver : keys) {
+            ClientSet receivers = clients.get(receiver);
+            if (receivers != null) {
+                into.addAll(receivers.sessions());
+            }
+        }
+    }
+
+    private void tellGone(Buffer frame, List<ClientSession> receivers) {
+        for (ClientSession receiver : receivers) {
             if (receiver.enqueueControl(frame)) {
                 metrics.peerGoneSent(PeerGoneReason.DISCONNECTED);
             }
         }
+    }
+
+    /** A sibling relay announced {@code key} on the mesh link {@code link} (its PeerPresent). */
+    public void addForwarder(NodeKey key, PacketForwarder link) {
+        synchronized (registryLock) {
+            forwarders.add(key, link);
+            metrics.remotePeersChanged(forwarders.size());
+        }
+    }
+
+    /**
+     * {@code link} no longer reaches {@code key} (its PeerGone, or the link broke). When no link and no local
+     * connection has the key any more, it left the region: whoever it sent packets to gets PeerGone.
+     */
+    public void removeForwarder(NodeKey key, PacketForwarder link) {
+        List<ClientSession> receiversToTell = new ArrayList<>();
+        synchronized (registryLock) {
+            Forwarders.Remote gone = forwarders.remove(key, link);
+            metrics.remotePeersChanged(forwarders.size());
+            if (gone == null || clients.containsKey(key)) {
+                return;
+            }
+            collectSessions(gone.sentTo, receiversToTell);
+        }
+        tellGone(Frames.peerGone(key, PeerGoneReason.DISCONNECTED), receiversToTell);
+    }
+
+    /** The mesh link for a key connected to a sibling relay, or null; any thread, no lock. */
+    PacketForwarder forwarder(NodeKey key) {
+        return forwarders.forwarder(key);
+    }
+
+    /** A packet forwarded from remote {@code source} reached local {@code destination}. */
+    void noteForwardedDelivery(NodeKey source, NodeKey destination) {
+        forwarders.noteSent(source, destination);
     }
 
     /** WatchConns: the watcher gets PeerPresent for every connected key now, then a stream of changes. */
@@ -205,7 +256,7 @@ public final class DerpServer {
     }
 
     /** ClosePeer: closes every local connection of {@code key}; false if there is none. */
-    boolean closePeer(NodeKey key) {
+    public boolean closePeer(NodeKey key) {
         ClientSet set = clients.get(key);
         List<ClientSession> sessions;
         synchronized (registryLock) {
@@ -247,6 +298,11 @@ public final class DerpServer {
     public int queuedPackets(NodeKey key) {
         ClientSet set = clients.get(key);
         return set == null ? 0 : set.sessions().stream().mapToInt(s -> s.sendQueue().queuedPackets()).sum();
+    }
+
+    /** Whether a sibling relay has announced the key on a mesh link (for tests and health). */
+    public boolean isRemote(NodeKey key) {
+        return forwarders.claims(key);
     }
 
     /** Whether a key has at least one local connection (for tests and health). */
