@@ -121,7 +121,7 @@ public final class TcpConnection {
     /** ABORT (RFC 9293 §3.10.5): a RST to the peer in synchronized states, then CLOSED. */
     public void abort() {
         if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
-            emit(sender.sndNxt(), TcpSegment.RST, 0);
+            emit(sender.sndMax(), TcpSegment.RST, 0); // the peer's RCV.NXT, as RFC 5961 §3.2 wants it
         }
         enterClosed(Error.NONE);
     }
@@ -333,7 +333,10 @@ public final class TcpConnection {
 
     /** Sends an ACK now, with SACK blocks for held out-of-order data (RFC 2018 §4). */
     void sendAck() {
-        emit(sender.sndNxt(), TcpSegment.ACK, 0);
+        // SND.MAX, not SND.NXT: after an RTO rewinds SND.NXT for go-back-N, an ACK stamped with it
+        // would fall below the peer's RCV.NXT, be unacceptable there (RFC 9293 §3.10.7.4 first
+        // step) and have its ACK field ignored; Linux stamps pure ACKs the same way (tcp_acceptable_seq)
+        emit(sender.sndMax(), TcpSegment.ACK, 0);
     }
 
     /**
