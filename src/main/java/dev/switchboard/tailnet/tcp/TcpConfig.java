@@ -30,10 +30,6 @@ public record TcpConfig(int mss, int receiveBuffer, int sendBuffer, boolean time
             }
         }
 
-        public static Keepalive linux() {
-            return new Keepalive(Duration.ofHours(2).toNanos(), Duration.ofSeconds(75).toNanos(), 9);
-        }
-
         public boolean enabled() {
             return idleNanos > 0;
         }
