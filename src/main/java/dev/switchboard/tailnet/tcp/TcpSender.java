@@ -1,6 +1,5 @@
 package dev.switchboard.tailnet.tcp;
 
-import static dev.switchboard.tailnet.tcp.SeqNum.ge;
 import static dev.switchboard.tailnet.tcp.SeqNum.gt;
 import static dev.switchboard.tailnet.tcp.SeqNum.le;
 import static dev.switchboard.tailnet.tcp.SeqNum.lt;
@@ -21,13 +20,13 @@ final class TcpSender {
     private final PersistTimer persist;
     private final SackScoreboard scoreboard = new SackScoreboard();
     private final int[] hole = new int[2];
+    private final SmallSegments small;
     private final byte[] scratch;
     private final int iss;
     // owned by the connection's event loop
     private CongestionControl cc;
     private boolean sackOk;
     private boolean timestampRtt;
-    private boolean noDelay;
     private boolean synAcked;
     private int sndUna;
     private int sndNxt;
@@ -42,7 +41,6 @@ final class TcpSender {
     private int finSeq;
     private int retries;
     private int limitedTransmit;
-    private int smallSegmentEnd;
 
     TcpSender(TcpConnection connection, int iss, int bufferSize, byte[] scratch, RetransmissionTimer.Config rto,
               boolean noDelay) {
@@ -52,7 +50,7 @@ final class TcpSender {
         this.scratch = scratch;
         this.timer = new RetransmissionTimer(rto);
         this.persist = new PersistTimer(rto.maxRtoNanos());
-        this.noDelay = noDelay;
+        this.small = new SmallSegments(noDelay);
         this.sndUna = iss;
     }
 
@@ -86,7 +84,7 @@ final class TcpSender {
     void onSynAcked(int ack, TcpSegment seg, long now, boolean synRetransmitted) {
         synAcked = true;
         sndUna = iss + 1;
-        smallSegmentEnd = sndUna;
+        small.start(sndUna);
         scoreboard.startEpisode(sndUna);
         if (lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
@@ -101,7 +99,7 @@ final class TcpSender {
     }
 
     void setNoDelay(boolean on) {
-        noDelay = on;
+        small.setNoDelay(on);
     }
 
     int write(byte[] src, int off, int len) {
@@ -246,7 +244,7 @@ final class TcpSender {
             if (retransmission && sackOk) {
                 n = Math.min(n, scoreboard.nextSacked(sndNxt, sndMax) - sndNxt);
             }
-            if (n <= 0 || (!retransmission && holdSmall(n, unsent))) {
+            if (n <= 0 || (!retransmission && small.hold(n, unsent, sndMss, sndNxt, sndUna, finQueued))) {
                 return false;
             }
             buffer.copy(sndNxt - dataStart(), scratch, 0, n);
@@ -256,9 +254,7 @@ final class TcpSender {
             } else if (retransmission) {
                 timer.onRetransmit();
             }
-            if (n < sndMss) {
-                smallSegmentEnd = sndNxt + n;
-            }
+            small.sent(sndNxt, n, sndMss);
             advance(n);
             return true;
         }
@@ -268,20 +264,6 @@ final class TcpSender {
             return true;
         }
         return false;
-    }
-
-    /**
-     * Whether a segment of {@code n < SMSS} bytes waits while data is in flight: always when more
-     * is buffered (sender SWS avoidance, RFC 9293 §3.8.6.2.1), and for the buffer's tail under
-     * Nagle (RFC 896, RFC 9293 §3.7.4) in Minshall's form as Linux runs it (tcp_nagle_check,
-     * tcp_minshall_check): only while an earlier small segment is unacknowledged, and never
-     * when a FIN follows it.
-     */
-    private boolean holdSmall(int n, int unsent) {
-        if (n >= sndMss || sndNxt == sndUna) {
-            return false;
-        }
-        return n < unsent || !(noDelay || finQueued || !gt(smallSegmentEnd, sndUna));
     }
 
     /**
