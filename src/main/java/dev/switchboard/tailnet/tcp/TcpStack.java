@@ -226,6 +226,9 @@ public final class TcpStack {
     private TcpStackDrop admit(ByteBuffer peer) {
         TcpStackDrop refused = null;
         if (flows.size() >= config.maxConnections()) {
+            evictTimeWait();
+        }
+        if (flows.size() >= config.maxConnections()) {
             refused = TcpStackDrop.TOTAL_LIMIT;
         } else if (perPeer.getOrDefault(peer, 0) >= config.maxPerPeer()) {
             refused = TcpStackDrop.PEER_LIMIT;
@@ -234,6 +237,26 @@ public final class TcpStack {
             count(refused);
         }
         return refused;
+    }
+
+    /**
+     * The table is full: a connection in TIME_WAIT gives way to a new one, the one closest to its
+     * end first, as Linux drops TIME_WAIT sockets past tcp_max_tw_buckets; its only job left is
+     * acknowledging a retransmitted FIN, which then draws a RST instead. O(connections), and only
+     * when the table is full.
+     */
+    private void evictTimeWait() {
+        TcpFlow oldest = null;
+        for (TcpFlow f : flows.values()) {
+            if (f.connection.state() == TcpState.TIME_WAIT
+                    && (oldest == null || f.connection.nextDeadlineNanos() - oldest.connection.nextDeadlineNanos() < 0)) {
+                oldest = f;
+            }
+        }
+        if (oldest != null) {
+            count(TcpStackDrop.TIME_WAIT_EVICTED);
+            remove(oldest);
+        }
     }
 
     private TcpFlow open(FlowKey key, ByteBuffer peer, TcpListener listener) {

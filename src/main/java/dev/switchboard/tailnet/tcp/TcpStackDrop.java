@@ -18,6 +18,8 @@ public enum TcpStackDrop {
     PEER_LIMIT,
     /** A SYN or connect beyond the stack's connection limit. */
     TOTAL_LIMIT,
+    /** A TIME_WAIT connection removed early to make room in a full table (not a segment drop). */
+    TIME_WAIT_EVICTED,
     /** An active open found no free ephemeral port for the remote endpoint. */
     NO_EPHEMERAL_PORT
 }

@@ -186,6 +186,24 @@ class TcpStackTest {
         assertTrue(refused.cause().getMessage().contains("REFUSED"), refused.cause().getMessage());
     }
 
+    @Test
+    void aFullTableMakesRoomByEndingTheOldestTimeWait() {
+        StackLink link = new StackLink(TcpStackConfig.defaults().withLimits(1, 1));
+        echoServer(link.b, 22);
+        Future<TcpSocket> first = link.a.connect(StackLink.B6, 22);
+        link.run(S);
+        first.result().handler(b -> { });
+        first.result().end(); // A closes first and ends in TIME_WAIT
+        link.run(S);
+        assertEquals(TcpState.TIME_WAIT, first.result().connection().state());
+        assertEquals(1, link.a.connections());
+        Future<TcpSocket> second = link.a.connect(StackLink.B6, 22);
+        link.run(S);
+        assertTrue(second.succeeded(), String.valueOf(second.cause()));
+        assertEquals(1, link.a.dropped(TcpStackDrop.TIME_WAIT_EVICTED));
+        assertEquals(1, link.a.connections());
+    }
+
     private static void onPacket(TcpStack stack, byte[] p) {
         stack.onPacket(p, 0, p.length);
     }
