@@ -185,6 +185,9 @@ public final class TcpStack {
             }
         }
         flow.socket.pump();
+        if (flow.removed) {
+            return; // a handler's own call (a reset, say) already reaped it
+        }
         if (c.state() == TcpState.CLOSED) {
             remove(flow);
             return;
@@ -271,6 +274,9 @@ public final class TcpStack {
     }
 
     private void remove(TcpFlow flow) {
+        if (flow.removed) {
+            return;
+        }
         flow.removed = true;
         flows.remove(flow.key);
         perPeer.computeIfPresent(flow.peer, (k, n) -> n == 1 ? null : n - 1);

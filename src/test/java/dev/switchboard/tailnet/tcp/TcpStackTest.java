@@ -204,6 +204,23 @@ class TcpStackTest {
         assertEquals(1, link.a.connections());
     }
 
+    @Test
+    void aResetFromInsideAHandlerReleasesTheConnectionOnce() {
+        StackLink link = new StackLink(TcpStackConfig.defaults());
+        TcpListener l = link.b.listen(22, 4).handler(s -> s.handler(buf -> s.reset()));
+        Future<TcpSocket> f = link.a.connect(StackLink.B6, 22);
+        link.run(S);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        f.result().exceptionHandler(error::set);
+        f.result().write(Buffer.buffer("hello"));
+        link.run(S);
+        assertEquals(0, link.b.connections());
+        assertEquals(0, link.b.connections(StackLink.A6), "the per-peer slot is released");
+        assertEquals(0, l.pending());
+        assertEquals(0, link.a.connections());
+        assertTrue(error.get().getMessage().contains("RESET"), String.valueOf(error.get()));
+    }
+
     private static void onPacket(TcpStack stack, byte[] p) {
         stack.onPacket(p, 0, p.length);
     }
