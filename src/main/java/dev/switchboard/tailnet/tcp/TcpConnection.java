@@ -2,18 +2,17 @@ package dev.switchboard.tailnet.tcp;
 
 import java.util.function.LongSupplier;
 
-import static dev.switchboard.tailnet.tcp.SeqNum.ge;
-import static dev.switchboard.tailnet.tcp.SeqNum.le;
-
 /**
  * One TCP connection, RFC 9293 §3.10 event processing: OPEN (active, passive), SEND, RECEIVE,
  * CLOSE, ABORT, SEGMENT ARRIVES ({@link TcpInput}) and the timeouts. Pure: segments come in
  * through {@link #onSegment}, go out through a {@link SegmentSink}, time comes from an injected
  * clock and timers fire only when the owner calls {@link #onTimer}, so tests drive it
- * deterministically. Negotiates MSS, window scale, timestamps and SACK-permitted in the SYN
- * (RFC 7323, RFC 2018) and sends SACK blocks; the send half ({@link TcpSender}) retransmits and
- * probes zero windows; the receive half is a {@link ReassemblyQueue} whose free space is the
- * advertised window. Not thread-safe: every field is owned by the connection's event loop.
+ * deterministically. Negotiates MSS, window scale, timestamps ({@link Timestamps}) and
+ * SACK-permitted in the SYN (RFC 7323, RFC 2018) and sends SACK blocks; the send half
+ * ({@link TcpSender}) retransmits, recovers from loss with SACK and probes zero windows; the
+ * receive half is a {@link ReassemblyQueue} whose free space is the advertised window, with
+ * {@link DelayedAck}; {@link Keepalive} probes an idle peer when configured. Not thread-safe:
+ * every field is owned by the connection's event loop.
  */
 public final class TcpConnection {
     /** Why the connection closed abnormally. */
@@ -30,6 +29,9 @@ public final class TcpConnection {
     private final ReassemblyQueue receive;
     private final ReceiveWindow window;
     private final TcpSender sender;
+    private final Timestamps timestamps = new Timestamps();
+    private final DelayedAck delayedAck;
+    private final Keepalive keepalive;
     private final TcpOptions out = new TcpOptions();
     private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
     private final byte[] scratch;
@@ -39,8 +41,6 @@ public final class TcpConnection {
     private Error error = Error.NONE;
     private boolean passive;
     private boolean windowScaleOk;
-    private boolean tsOk;
-    private int tsRecent;
     private boolean sackOk;
     private boolean peerFin;
     private int peerFinSeq;
@@ -55,8 +55,10 @@ public final class TcpConnection {
         this.iss = iss;
         this.receive = new ReassemblyQueue(config.receiveBuffer(), 64, 0);
         this.scratch = new byte[config.mss()];
-        this.sender = new TcpSender(this, iss, config.sendBuffer(), scratch, config.rto());
+        this.sender = new TcpSender(this, iss, config.sendBuffer(), scratch, config.rto(), config.noDelay());
         this.window = new ReceiveWindow(receive, config.mss());
+        this.delayedAck = new DelayedAck(config.delayedAckNanos());
+        this.keepalive = new Keepalive(config.keepalive());
     }
 
     /** Passive OPEN (RFC 9293 §3.10.1): wait for a SYN. */
@@ -119,46 +121,36 @@ public final class TcpConnection {
     /** ABORT (RFC 9293 §3.10.5): a RST to the peer in synchronized states, then CLOSED. */
     public void abort() {
         if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
-            emit(sender.sndNxt(), TcpSegment.RST, 0);
+            emit(sender.sndMax(), TcpSegment.RST, 0); // the peer's RCV.NXT, as RFC 5961 §3.2 wants it
         }
         enterClosed(Error.NONE);
     }
 
-    /** Runs whatever timer has expired: retransmission, zero-window probe or TIME_WAIT. */
+    /** TCP_NODELAY: true turns Nagle's algorithm off for this connection (RFC 9293 §3.7.4). */
+    public void setNoDelay(boolean noDelay) {
+        sender.setNoDelay(noDelay);
+        output();
+    }
+
+    /**
+     * Runs whatever timer has expired: retransmission, zero-window probe, delayed ACK,
+     * keep-alive or TIME_WAIT ({@link TcpTimeouts}).
+     */
     public void onTimer() {
-        long now = clock.getAsLong();
-        if (state == TcpState.TIME_WAIT) {
-            if (now - timeWaitDeadline >= 0) {
-                enterClosed(Error.NONE);
-            }
-            return;
-        }
-        if (sender.retransmissionDue(now)) {
-            boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
-            if (sender.countRetry() > (handshake ? config.synRetries() : config.retries())) {
-                enterClosed(Error.TIMEOUT); // RFC 9293 §3.8.3 R2: give up
-            } else if (handshake) {
-                sender.onSynTimeout(now);
-                synRetransmitted = true;
-                sendSyn(state == TcpState.SYN_RECEIVED);
-            } else {
-                sender.onDataTimeout(now);
-            }
-        } else if (sender.persistDue(now)) {
-            sender.onPersistTimeout(now);
-        }
+        TcpTimeouts.run(this, clock.getAsLong());
     }
 
     /** When {@link #onTimer} next has work, on the injected clock; Long.MAX_VALUE for never. */
     public long nextDeadlineNanos() {
-        return state == TcpState.TIME_WAIT ? timeWaitDeadline : sender.nextDeadlineNanos();
+        return TcpTimeouts.nextDeadline(this);
     }
 
     /** SEGMENT ARRIVES (RFC 9293 §3.10.7) for a segment already validated by {@link TcpSegment#wrap}. */
     public void onSegment(TcpSegment seg) {
         long now = clock.getAsLong();
+        keepalive.heard(now);
         switch (state) {
-            case CLOSED -> replyToClosed(seg);
+            case CLOSED -> TcpReset.reply(seg, sink); // RFC 9293 §3.10.7.1
             case LISTEN -> TcpInput.listen(this, seg);
             case SYN_SENT -> TcpInput.synSent(this, seg, now);
             default -> TcpInput.synchronizedInput(this, seg, now);
@@ -206,7 +198,7 @@ public final class TcpConnection {
     }
 
     public boolean timestampsEnabled() {
-        return tsOk;
+        return timestamps.enabled();
     }
 
     public CongestionControl congestionControl() {
@@ -239,6 +231,32 @@ public final class TcpConnection {
         return receive;
     }
 
+    Timestamps timestamps() {
+        return timestamps;
+    }
+
+    DelayedAck delayedAck() {
+        return delayedAck;
+    }
+
+    Keepalive keepalive() {
+        return keepalive;
+    }
+
+    TcpConfig config() {
+        return config;
+    }
+
+    long timeWaitDeadline() {
+        return timeWaitDeadline;
+    }
+
+    /** The handshake's retransmission timer fired: the SYN or SYN-ACK goes out again. */
+    void retransmitSyn() {
+        synRetransmitted = true;
+        sendSyn(state == TcpState.SYN_RECEIVED);
+    }
+
     boolean passive() {
         return passive;
     }
@@ -250,19 +268,20 @@ public final class TcpConnection {
     /** Adopts the peer's SYN: IRS, and the options only enabled when both sides sent them. */
     void acceptSyn(TcpSegment syn) {
         receive.reset(syn.seq() + 1);
+        timestamps.ackSent(syn.seq() + 1); // Last.ACK.sent, as our SYN-ACK or ACK will carry it
         TcpOptions o = syn.options();
         int mss = Math.min(o.mss() > 0 ? o.mss() : DEFAULT_IPV6_MSS, config.mss());
         windowScaleOk = o.windowScale() >= 0; // RFC 7323 §2.2: both sides sent it, so both shift
         if (!windowScaleOk) {
             window.disableScaling();
         }
-        tsOk = config.timestamps() && o.hasTimestamps();
-        if (tsOk) {
-            tsRecent = o.tsVal();
+        timestamps.negotiate(config.timestamps(), o);
+        if (timestamps.enabled()) {
             mss -= TIMESTAMP_OPTION_BYTES; // RFC 7323 §3.2: the option rides on every segment
         }
         sackOk = config.sack() && o.sackPermitted();
-        sender.negotiated(mss, windowScaleOk ? o.windowScale() : 0, config.congestionControl().apply(mss), syn);
+        sender.negotiated(mss, windowScaleOk ? o.windowScale() : 0, config.congestionControl().apply(mss), syn,
+                sackOk, timestamps.enabled());
     }
 
     /** LISTEN saw a SYN, or SYN_SENT saw a SYN without ACK (simultaneous open): send SYN-ACK. */
@@ -282,24 +301,6 @@ public final class TcpConnection {
     void established(int ack, TcpSegment seg, long now) {
         state = sender.finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
         sender.onSynAcked(ack, seg, now, synRetransmitted);
-    }
-
-    /**
-     * PAWS (RFC 7323 §5.3 R1): with timestamps on, a segment whose TSval is older than TS.Recent
-     * is a duplicate from an earlier wrap of the sequence space. A RST is exempt (R1 note), so
-     * a peer that lost its timestamp clock can still reset the connection.
-     */
-    boolean pawsRejects(TcpSegment seg) {
-        TcpOptions o = seg.options();
-        return tsOk && o.hasTimestamps() && !seg.has(TcpSegment.RST) && SeqNum.lt(o.tsVal(), tsRecent);
-    }
-
-    void updateTsRecent(TcpSegment seg) {
-        // RFC 7323 §4.3: remember the newest TSval from a segment that is not beyond our last ACK
-        TcpOptions o = seg.options();
-        if (tsOk && o.hasTimestamps() && ge(o.tsVal(), tsRecent) && le(seg.seq(), rcvNxt())) {
-            tsRecent = o.tsVal();
-        }
     }
 
     void onPeerFin(int seq) {
@@ -332,7 +333,22 @@ public final class TcpConnection {
 
     /** Sends an ACK now, with SACK blocks for held out-of-order data (RFC 2018 §4). */
     void sendAck() {
-        emit(sender.sndNxt(), TcpSegment.ACK, 0);
+        // SND.MAX, not SND.NXT: after an RTO rewinds SND.NXT for go-back-N, an ACK stamped with it
+        // would fall below the peer's RCV.NXT, be unacceptable there (RFC 9293 §3.10.7.4 first
+        // step) and have its ACK field ignored; Linux stamps pure ACKs the same way (tcp_acceptable_seq)
+        emit(sender.sndMax(), TcpSegment.ACK, 0);
+    }
+
+    /**
+     * In-order data arrived: ACK now when RFC 5681 §4.2 asks for it ({@code immediate}: out of
+     * order, filling a hole, a FIN) or every second segment; otherwise within the ACK delay.
+     * Nothing is sent when outgoing data carries the ACK.
+     */
+    void acknowledgeData(boolean immediate, long now) {
+        boolean ackNow = immediate || delayedAck.onSegment(now);
+        if (!output() && ackNow) {
+            sendAck();
+        }
     }
 
     void sendReset(int seq) {
@@ -354,14 +370,18 @@ public final class TcpConnection {
     void emit(int seq, int flags, int dataLength) {
         boolean reset = (flags & TcpSegment.RST) != 0;
         out.clear();
-        if (tsOk) {
-            out.timestamps(tsVal(), tsRecent);
+        if (timestamps.enabled()) {
+            out.timestamps(Timestamps.tsVal(clock.getAsLong()), timestamps.recent());
         }
         if (sackOk && dataLength == 0 && !reset) {
             // on pure ACKs only, so data segments never exceed the MSS with options
-            out.sackBlocks(sackEdges, receive.sackBlocks(sackEdges, tsOk ? 3 : TcpOptions.MAX_SACK_BLOCKS));
+            out.sackBlocks(sackEdges, receive.sackBlocks(sackEdges, timestamps.enabled() ? 3 : TcpOptions.MAX_SACK_BLOCKS));
         }
         int ack = (flags & TcpSegment.ACK) != 0 ? rcvNxt() : 0;
+        if ((flags & TcpSegment.ACK) != 0) {
+            timestamps.ackSent(ack);
+            delayedAck.cancel();
+        }
         sink.send(seq, ack, flags, reset ? 0 : window.advertise(), out, scratch, 0, dataLength);
     }
 
@@ -372,28 +392,12 @@ public final class TcpConnection {
         if (!withAck || windowScaleOk) {
             out.windowScale(window.scale()); // RFC 7323 §2.2: a SYN-ACK carries it only if the SYN did
         }
-        if (config.timestamps() && (!withAck || tsOk)) {
-            out.timestamps(tsVal(), withAck ? tsRecent : 0);
+        if (config.timestamps() && (!withAck || timestamps.enabled())) {
+            out.timestamps(Timestamps.tsVal(clock.getAsLong()), withAck ? timestamps.recent() : 0);
         }
         sink.send(iss, withAck ? rcvNxt() : 0, TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window.synWindow(), out,
                 scratch, 0, 0);
         sender.synSent(clock.getAsLong(), synRetransmitted);
-    }
-
-    private int tsVal() {
-        return (int) (clock.getAsLong() / 1_000_000L); // RFC 7323 §5.4: a 1 ms timestamp clock
-    }
-
-    /** RFC 9293 §3.10.7.1: a CLOSED connection answers everything but a RST with a RST. */
-    private void replyToClosed(TcpSegment seg) {
-        if (seg.has(TcpSegment.RST)) {
-            return;
-        }
-        if (seg.has(TcpSegment.ACK)) {
-            sink.send(seg.ack(), 0, TcpSegment.RST, 0, null, scratch, 0, 0);
-        } else {
-            sink.send(0, seg.seq() + seg.segmentLength(), TcpSegment.RST | TcpSegment.ACK, 0, null, scratch, 0, 0);
-        }
     }
 
     private void requireState(TcpState expected) {

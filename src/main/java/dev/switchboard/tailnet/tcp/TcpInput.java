@@ -68,7 +68,7 @@ final class TcpInput {
         ReassemblyQueue queue = c.receiveQueue();
         int seq = seg.seq();
         int len = seg.segmentLength();
-        if (c.pawsRejects(seg)) {
+        if (c.timestamps().pawsRejects(seg)) {
             c.sendAck(); // RFC 7323 §5.3 R1: not acceptable, ACK and drop
             return;
         }
@@ -85,7 +85,7 @@ final class TcpInput {
             }
             return;
         }
-        c.updateTsRecent(seg);
+        c.timestamps().update(seg);
 
         if (seg.has(TcpSegment.RST)) {
             onReset(c, seq);
@@ -108,7 +108,7 @@ final class TcpInput {
                 return;
             }
         } else {
-            if (!sender.onAck(seg, ack, now)) {
+            if (!sender.onAck(seg, ack, now, c.timestamps().rttNanos(seg, now))) {
                 c.sendAck(); // acknowledges something not yet sent
                 return;
             }
@@ -127,13 +127,19 @@ final class TcpInput {
         }
 
         boolean ackNeeded = false;
+        boolean immediate = false;
         if (seg.payloadLength() > 0 && c.state().receivesData()) {
-            queue.offer(seq, seg.bytes(), seg.payloadOffset(), seg.payloadLength());
-            ackNeeded = true; // every data segment is ACKed at once; out-of-order ones carry SACK
+            boolean holes = queue.outOfOrderRanges() > 0;
+            int advanced = queue.offer(seq, seg.bytes(), seg.payloadOffset(), seg.payloadLength());
+            ackNeeded = true;
+            // RFC 5681 §4.2: out-of-order data (ACKed with SACK blocks), data that fills a hole and
+            // data that found no room (the ACK re-advertises the window) are ACKed at once
+            immediate = advanced == 0 || holes;
         }
         if (seg.has(TcpSegment.FIN)) {
             c.onPeerFin(seq + seg.payloadLength());
             ackNeeded = true;
+            immediate = true;
         }
         if (c.consumeFinIfReady()) {
             switch (c.state()) {
@@ -150,8 +156,10 @@ final class TcpInput {
                 }
             }
         }
-        if (!c.output() && ackNeeded) {
-            c.sendAck();
+        if (ackNeeded) {
+            c.acknowledgeData(immediate, now);
+        } else {
+            c.output();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.tailnet.tcp;
 
-import static dev.switchboard.tailnet.tcp.SeqNum.ge;
 import static dev.switchboard.tailnet.tcp.SeqNum.gt;
 import static dev.switchboard.tailnet.tcp.SeqNum.le;
 import static dev.switchboard.tailnet.tcp.SeqNum.lt;
@@ -10,19 +9,24 @@ import static dev.switchboard.tailnet.tcp.SeqNum.lt;
  * SND.NXT, SND.WND, SND.WL1, SND.WL2) plus SND.MAX, the highest sequence number ever sent, since a
  * retransmission timeout rewinds SND.NXT to SND.UNA (go-back-N under the collapsed window of
  * RFC 5681 §3.1) while ACKs up to SND.MAX stay acceptable. Owns the send buffer, our FIN, the
- * {@link RetransmissionTimer}, the {@link CongestionControl} and the persist timer for zero
- * windows (RFC 9293 §3.8.6.1). Segments leave through the connection, which adds ACK, window and
- * options. Owned by the connection's event loop.
+ * {@link RetransmissionTimer}, the {@link CongestionControl}, the {@link SackScoreboard} for
+ * RFC 6675 loss recovery and the {@link PersistTimer} for zero windows. Segments leave through
+ * the connection, which adds ACK, window and options. Owned by the connection's event loop.
  */
 final class TcpSender {
     private final TcpConnection connection;
     private final SendBuffer buffer;
     private final RetransmissionTimer timer;
+    private final PersistTimer persist;
+    private final SackScoreboard scoreboard = new SackScoreboard();
+    private final int[] hole = new int[2];
+    private final SmallSegments small;
     private final byte[] scratch;
-    private final long maxRtoNanos;
     private final int iss;
     // owned by the connection's event loop
     private CongestionControl cc;
+    private boolean sackOk;
+    private boolean timestampRtt;
     private boolean synAcked;
     private int sndUna;
     private int sndNxt;
@@ -35,18 +39,18 @@ final class TcpSender {
     private boolean finQueued;
     private boolean finAcked;
     private int finSeq;
-    private boolean persistArmed;
-    private long persistDeadline;
-    private int persistBackoffs;
     private int retries;
+    private int limitedTransmit;
 
-    TcpSender(TcpConnection connection, int iss, int bufferSize, byte[] scratch, RetransmissionTimer.Config rto) {
+    TcpSender(TcpConnection connection, int iss, int bufferSize, byte[] scratch, RetransmissionTimer.Config rto,
+              boolean noDelay) {
         this.connection = connection;
         this.iss = iss;
         this.buffer = new SendBuffer(bufferSize);
         this.scratch = scratch;
         this.timer = new RetransmissionTimer(rto);
-        this.maxRtoNanos = rto.maxRtoNanos();
+        this.persist = new PersistTimer(rto.maxRtoNanos());
+        this.small = new SmallSegments(noDelay);
         this.sndUna = iss;
     }
 
@@ -60,11 +64,17 @@ final class TcpSender {
         timer.armIfIdle(now);
     }
 
-    /** What the peer's SYN told us: its MSS (less our per-segment options), window shift and window. */
-    void negotiated(int mss, int windowShift, CongestionControl congestionControl, TcpSegment syn) {
+    /**
+     * What the peer's SYN told us: its MSS (less our per-segment options), window shift and
+     * window, and whether SACK (RFC 2018 §2) and timestamps (RFC 7323 §3.2) are on.
+     */
+    void negotiated(int mss, int windowShift, CongestionControl congestionControl, TcpSegment syn, boolean sack,
+                    boolean timestamps) {
         sndMss = mss;
         sndScale = windowShift;
         cc = congestionControl;
+        sackOk = sack;
+        timestampRtt = timestamps;
         sndWnd = syn.window(); // RFC 7323 §2.2: the window in a SYN is never scaled
         sndWl1 = syn.seq();
         sndWl2 = syn.ack();
@@ -74,6 +84,8 @@ final class TcpSender {
     void onSynAcked(int ack, TcpSegment seg, long now, boolean synRetransmitted) {
         synAcked = true;
         sndUna = iss + 1;
+        small.start(sndUna);
+        scoreboard.startEpisode(sndUna);
         if (lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
         }
@@ -84,6 +96,10 @@ final class TcpSender {
         sndWnd = seg.has(TcpSegment.SYN) ? seg.window() : seg.window() << sndScale;
         sndWl1 = seg.seq();
         sndWl2 = ack;
+    }
+
+    void setNoDelay(boolean on) {
+        small.setNoDelay(on);
     }
 
     int write(byte[] src, int off, int len) {
@@ -98,20 +114,33 @@ final class TcpSender {
         }
     }
 
-    /** An ACK in a synchronized state (RFC 9293 §3.10.7.4 fifth step); false if it acks unsent data. */
-    boolean onAck(TcpSegment seg, int ack, long now) {
+    /**
+     * An ACK in a synchronized state (RFC 9293 §3.10.7.4 fifth step); false if it acks unsent
+     * data. {@code rttNanos} is the timestamp RTT sample of RFC 7323 §4, or -1.
+     */
+    boolean onAck(TcpSegment seg, int ack, long now, long rttNanos) {
         if (gt(ack, sndMax)) {
             return false;
         }
         boolean sameWindow = (seg.window() << sndScale) == sndWnd;
         if (gt(ack, sndUna)) {
-            onNewAck(ack, now);
+            onNewAck(seg, ack, now, rttNanos);
         } else if (ack == sndUna && seg.payloadLength() == 0 && !seg.has(TcpSegment.FIN) && sameWindow
                 && flightSize() > 0) {
+            recordSack(seg);
             // the RFC 5681 §2 duplicate ACK; the third triggers fast retransmit (§3.2 step 2)
             if (cc.onDuplicateAck(sndUna, flightSize(), sndMax, now)) {
+                limitedTransmit = 0;
+                scoreboard.startEpisode(sndUna);
                 retransmitFirst();
+            } else if (!cc.inFastRecovery()) {
+                // RFC 3042 limited transmit: the first two duplicates each let one new segment
+                // out, so a small window (or a receiver whose delayed ACK covered two segments)
+                // still produces the third duplicate instead of waiting for the RTO
+                limitedTransmit = Math.min(limitedTransmit + 1, FastRecovery.DUP_ACK_THRESHOLD - 1);
             }
+        } else {
+            recordSack(seg);
         }
         // SND.WL1/WL2 keep an old reordered segment from rewinding the window
         if (lt(sndWl1, seg.seq()) || (sndWl1 == seg.seq() && le(sndWl2, ack))) {
@@ -123,9 +152,13 @@ final class TcpSender {
     }
 
     /** A cumulative ACK above SND.UNA; the timer restarts or stops (RFC 6298 §5.2–§5.3). */
-    private void onNewAck(int ack, long now) {
+    private void onNewAck(TcpSegment seg, int ack, long now, long rttNanos) {
         int acked = ack - sndUna;
-        timer.onAck(ack, now);
+        if (timestampRtt && rttNanos >= 0) {
+            timer.sample(rttNanos); // RFC 7323 §4.2: a retransmission is timed correctly too
+        } else {
+            timer.onAck(ack, now);
+        }
         int finPart = finQueued && !finAcked && gt(ack, finSeq) ? 1 : 0;
         buffer.ack(acked - finPart);
         finAcked |= finPart == 1;
@@ -133,60 +166,104 @@ final class TcpSender {
         if (lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
         }
-        persistBackoffs = 0;
+        scoreboard.advance(sndUna);
+        recordSack(seg);
+        persist.progress();
         retries = 0;
+        limitedTransmit = 0;
         boolean partial = cc.onAck(ack, acked, flightSize(), now, timer.srttNanos());
         if (sndUna == sndMax) {
             timer.stop();
         } else {
             timer.arm(now);
         }
-        if (partial) {
-            retransmitFirst(); // RFC 6582 §3.2 step 3: the next hole, at once
+        // RFC 6582 §3.2 step 3: the next hole at once; with SACK only if this episode has not
+        // resent it yet, otherwise output() fills the holes the scoreboard shows (RFC 6675 §5)
+        if (partial && (!sackOk || !scoreboard.retransmittedPast(sndUna))) {
+            retransmitFirst();
+        }
+    }
+
+    private void recordSack(TcpSegment seg) {
+        if (!sackOk) {
+            return;
+        }
+        scoreboard.record(seg.options(), sndUna, sndMax);
+        if (scoreboard.reneged(sndUna)) {
+            scoreboard.clear();
         }
     }
 
     /**
-     * Sends what min(cwnd, SND.WND) allows, then the FIN once all data is out. Sender SWS
-     * avoidance (RFC 9293 §3.8.6.2.1): no segment below SMSS while data is in flight, unless it
-     * is the last of the buffer. Returns true if anything went out.
+     * Sends what the windows allow: lost holes first during SACK recovery (RFC 6675 §5 step C,
+     * NextSeg rule 1), then new data, then the FIN once all data is out. Returns true if anything
+     * went out.
      */
     boolean output(long now) {
         boolean any = false;
-        while (true) {
-            int sent = sndNxt - dataStart();
-            int unsent = buffer.size() - sent;
-            int room = Math.min(cc.cwnd(), sndWnd) - (sndNxt - sndUna);
-            if (unsent > 0) {
-                int n = Math.min(Math.min(unsent, sndMss), room);
-                if (n <= 0 || (n < sndMss && n < unsent && sndNxt != sndUna)) {
-                    break;
-                }
-                buffer.copy(sent, scratch, 0, n);
-                boolean fresh = ge(sndNxt, sndMax);
-                connection.emit(sndNxt, TcpSegment.ACK | (n == unsent ? TcpSegment.PSH : 0), n);
-                if (fresh) {
-                    timer.startTiming(sndNxt + n, now); // never time a retransmission (Karn)
-                }
-                advance(n);
-            } else if (finQueued && !finAcked && sndNxt == finSeq) {
-                connection.emit(sndNxt, TcpSegment.FIN | TcpSegment.ACK, 0);
-                advance(1);
-            } else {
-                break;
-            }
+        while (sendOne(now)) {
             any = true;
             timer.armIfIdle(now); // RFC 6298 §5.1
         }
         boolean unsentData = buffer.size() > sndNxt - dataStart();
         if (sndWnd == 0 && unsentData && sndUna == sndMax) {
-            if (!persistArmed) {
-                armPersist(now);
-            }
+            persist.armIfIdle(now, timer.rtoNanos());
         } else {
-            persistArmed = false;
+            persist.stop();
         }
         return any;
+    }
+
+    private boolean sendOne(long now) {
+        boolean sackRecovery = sackOk && cc.inFastRecovery();
+        int window;
+        if (sackRecovery) {
+            // RFC 6675 §5 step 4.2: cwnd = ssthresh for the episode, and what is in the network is
+            // the pipe, not SND.NXT − SND.UNA (FastRecovery's inflation is for the non-SACK case)
+            window = cc.ssthresh() - scoreboard.pipe(sndUna, sndMax, sndMss);
+            if (window < sndMss) {
+                return false;
+            }
+            if (scoreboard.nextLostHole(sndUna, sndMss, hole)) {
+                int n = Math.min(hole[1] - hole[0], sndMss);
+                resend(hole[0], n);
+                return true;
+            }
+        } else {
+            if (sackOk && lt(sndNxt, sndMax)) {
+                // go-back-N after an RTO skips what the receiver holds; Linux keeps SACKed data
+                // marked through a timeout too (tcp_timeout_mark_lost), clearing it only on reneging
+                sndNxt = scoreboard.skipSacked(sndNxt);
+            }
+            window = cc.cwnd() + limitedTransmit * sndMss - (sndNxt - sndUna);
+        }
+        boolean retransmission = lt(sndNxt, sndMax);
+        int unsent = unsentBytes();
+        if (unsent > 0) {
+            int n = Math.min(Math.min(unsent, sndMss), Math.min(window, sndUna + sndWnd - sndNxt));
+            if (retransmission && sackOk) {
+                n = Math.min(n, scoreboard.nextSacked(sndNxt, sndMax) - sndNxt);
+            }
+            if (n <= 0 || (!retransmission && small.hold(n, unsent, sndMss, sndNxt, sndUna, finQueued))) {
+                return false;
+            }
+            buffer.copy(sndNxt - dataStart(), scratch, 0, n);
+            connection.emit(sndNxt, TcpSegment.ACK | (n == unsent ? TcpSegment.PSH : 0), n);
+            if (!retransmission && !timestampRtt) {
+                timer.startTiming(sndNxt + n, now); // never time a retransmission (Karn)
+            } else if (retransmission) {
+                timer.onRetransmit();
+            }
+            small.sent(sndNxt, n, sndMss);
+            advance(n);
+            return true;
+        }
+        if (finPending()) {
+            connection.emit(sndNxt, TcpSegment.FIN | TcpSegment.ACK, 0);
+            advance(1);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -197,6 +274,7 @@ final class TcpSender {
         timer.onTimeout(now);
         timer.onRetransmit();
         cc.onRetransmissionTimeout(flightSize(), sndMax, now);
+        scoreboard.startEpisode(sndUna);
         sndNxt = sndUna;
         output(now);
     }
@@ -207,31 +285,39 @@ final class TcpSender {
         timer.onRetransmit();
     }
 
-    /**
-     * The persist timer fired: a zero-window probe as Linux sends it, an ACK at SND.UNA − 1, an
-     * old sequence number the receiver must answer with an ACK carrying its current window.
-     */
+    /** The persist timer fired: a zero-window probe (see {@link #sendProbe}). */
     void onPersistTimeout(long now) {
+        sendProbe();
+        persist.probed(now, timer.rtoNanos());
+    }
+
+    /**
+     * A probe as Linux sends it for zero windows and keep-alives (tcp_xmit_probe_skb): an ACK at
+     * SND.UNA − 1, an old sequence number the receiver must answer with an ACK carrying its
+     * current window (RFC 9293 §3.10.7.4 first step).
+     */
+    void sendProbe() {
         connection.emit(sndUna - 1, TcpSegment.ACK, 0);
-        persistBackoffs++;
-        armPersist(now);
     }
 
     private void retransmitFirst() {
-        timer.onRetransmit();
         int n = Math.min(buffer.size(), sndMss);
+        if (sackOk) {
+            n = Math.min(n, scoreboard.nextSacked(sndUna, sndMax) - sndUna);
+        }
         if (n > 0) {
-            buffer.copy(0, scratch, 0, n);
-            connection.emit(sndUna, TcpSegment.ACK, n);
+            resend(sndUna, n);
         } else if (finQueued && !finAcked) {
+            timer.onRetransmit();
             connection.emit(finSeq, TcpSegment.FIN | TcpSegment.ACK, 0);
         }
     }
 
-    private void armPersist(long now) {
-        long interval = Math.min(timer.rtoNanos() << Math.min(persistBackoffs, 20), maxRtoNanos);
-        persistArmed = true;
-        persistDeadline = now + interval;
+    private void resend(int seq, int n) {
+        timer.onRetransmit();
+        buffer.copy(seq - sndUna, scratch, 0, n);
+        connection.emit(seq, TcpSegment.ACK, n);
+        scoreboard.retransmitted(seq, n);
     }
 
     private void advance(int n) {
@@ -245,6 +331,14 @@ final class TcpSender {
         return synAcked ? sndUna : iss + 1;
     }
 
+    private int unsentBytes() {
+        return buffer.size() - (sndNxt - dataStart());
+    }
+
+    private boolean finPending() {
+        return finQueued && !finAcked && sndNxt == finSeq;
+    }
+
     /** Counts one more expiry without progress; RFC 9293 §3.8.3 R2 gives up past a limit. */
     int countRetry() {
         return ++retries;
@@ -255,17 +349,22 @@ final class TcpSender {
     }
 
     boolean persistDue(long now) {
-        return persistArmed && now - persistDeadline >= 0;
+        return persist.due(now);
     }
 
     long nextDeadlineNanos() {
         long next = timer.armed() ? timer.deadlineNanos() : Long.MAX_VALUE;
-        return persistArmed && persistDeadline < next ? persistDeadline : next;
+        return Math.min(next, persist.deadlineNanos());
     }
 
     void stopTimers() {
         timer.stop();
-        persistArmed = false;
+        persist.stop();
+    }
+
+    /** Nothing in flight and no zero window being probed: the connection is idle. */
+    boolean idle() {
+        return sndUna == sndMax && persist.deadlineNanos() == Long.MAX_VALUE;
     }
 
     int sndUna() {

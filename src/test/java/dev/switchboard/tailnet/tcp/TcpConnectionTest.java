@@ -213,6 +213,7 @@ class TcpConnectionTest {
                 break;
             }
         }
+        w.deliverAll();
         assertArrayEquals(data, got);
         assertEquals(start, w.now); // no timer fired: three duplicate ACKs did it
         int lostSeq = 0x1000_0001 + 1208;
@@ -234,6 +235,8 @@ class TcpConnectionTest {
         new Random(11).nextBytes(data);
         assertEquals(data.length, w.a.write(data, 0, data.length));
         w.deliverAll();
+        assertTrue(w.fireNextTimer()); // B's delayed ACK lets A's last 472 bytes out (sender SWS held them)
+        assertTrue(w.fireNextTimer()); // and B's delayed ACK of those closes the window
         assertEquals(4096, w.b.readable());
         assertEquals(0, w.a.sendWindow());
         long probeAt = w.a.nextDeadlineNanos();
@@ -463,6 +466,7 @@ class TcpConnectionTest {
         assertEquals(8192, w.sent.get(1).window()); // B's SYN-ACK: an unscaled 8 KiB (shift 0)
         w.a.write(new byte[3000], 0, 3000);
         w.deliverAll();
+        assertTrue(w.fireNextTimer()); // B delays the ACK of the third segment (RFC 5681 §4.2)
         Wire.Sent ack = w.sentBy(false).get(w.sentBy(false).size() - 1);
         assertEquals(8192 - 3000, ack.window()); // unread bytes hold the window shut
         assertEquals(8192 - 3000, w.a.sendWindow());
