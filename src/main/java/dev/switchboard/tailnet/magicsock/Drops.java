@@ -24,7 +24,10 @@ public final class Drops {
         return c == null ? 0 : c[0];
     }
 
-    /** {@code wireguard.REPLAYED_COUNTER=3}-style names (the reason's enum class, simple name), sorted. */
+    /**
+     * {@code wireguard.REPLAYED_COUNTER=3}-style names, sorted: {@code magicsock.}, {@code disco.}, else the reason's
+     * package ({@code wireguard.}, or the layer above that counts here too).
+     */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((r, c) -> out.put(category(r) + "." + r.name(), c[0]));
@@ -35,6 +38,6 @@ public final class Drops {
         Class<?> type = reason.getDeclaringClass();
         return type == MagicDrop.class ? "magicsock"
                 : type == DiscoDemux.DropReason.class ? "disco"
-                : type.getPackageName().endsWith(".wireguard") ? "wireguard" : type.getSimpleName();
+                : type.getPackageName().substring(type.getPackageName().lastIndexOf('.') + 1);
     }
 }
