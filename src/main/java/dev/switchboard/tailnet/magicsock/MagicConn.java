@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -94,6 +95,8 @@ public final class MagicConn {
     private final Map<NodeKey, MagicPeer> peers = new HashMap<>();
     private final byte[] rx = new byte[RX_BUFFER_SIZE];
     private DatagramSocket socket;
+    /** The IPv6 socket, or null when the host has no IPv6 or the IPv4 socket is bound to one address. */
+    private DatagramSocket socket6;
     private List<InetSocketAddress> localEndpoints = List.of();
     private StunResponses stun;
     private InetSocketAddress lastSender;
@@ -122,15 +125,38 @@ public final class MagicConn {
         return Future.<MagicConn>future(p -> context.runOnContext(v -> conn.bind().map(conn).onComplete(p)));
     }
 
+    /**
+     * Binds IPv4 on the configured address and, for the wildcard, IPv6 on {@code ::} too when the host has it
+     * (Tailscale's {@code pconn4}/{@code pconn6}: two sockets, their own ports unless one is pinned).
+     */
     private Future<Void> bind() {
         socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(false));
         socket.handler(this::onUdp);
-        return socket.listen(options.bindPort(), options.bindHost()).map(s -> {
-            int port = s.localAddress().port();
-            localEndpoints = OwnEndpoints.determine(Optional.empty(), Optional.empty(), false, Optional.empty(),
-                    LocalAddresses.forBind(options.bindHost()), port);
+        return socket.listen(options.bindPort(), options.bindHost()).compose(s -> bind6()).map(v -> {
+            List<InetSocketAddress> eps = new ArrayList<>(OwnEndpoints.determine(Optional.empty(), Optional.empty(),
+                    false, Optional.empty(), LocalAddresses.forBind(options.bindHost()), localPort()));
+            if (socket6 != null) {
+                int port6 = socket6.localAddress().port();
+                LocalAddresses.ipv6().forEach(ip -> eps.add(AddrPorts.of(ip, port6)));
+            }
+            localEndpoints = List.copyOf(eps);
             ownEndpoints.update(localEndpoints, System.nanoTime());
             return null;
+        });
+    }
+
+    private Future<Void> bind6() {
+        if (!LocalAddresses.isWildcard(options.bindHost()) || LocalAddresses.ipv6().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        DatagramSocket s6 = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(true));
+        s6.handler(this::onUdp);
+        return s6.listen(options.bindPort(), "::").<Void>map(s -> {
+            socket6 = s6;
+            return null;
+        }).recover(e -> {
+            LOG.debugf("magicsock: no IPv6 socket: %s", e.getMessage());
+            return s6.close();
         });
     }
 
@@ -188,7 +214,12 @@ public final class MagicConn {
 
     /** Sends a datagram from the magic socket (netcheck's STUN requests, so mappings match the peers' path). */
     public void sendDatagram(Buffer datagram, InetSocketAddress to) {
-        socket.send(datagram, to.getPort(), to.getAddress().getHostAddress())
+        DatagramSocket via = AddrPorts.is6(to) ? socket6 : socket;
+        if (via == null) {
+            drops.count(MagicDrop.UDP_SEND_FAILED);
+            return;
+        }
+        via.send(datagram, to.getPort(), to.getAddress().getHostAddress())
                 .onFailure(e -> drops.count(MagicDrop.UDP_SEND_FAILED));
     }
 
@@ -264,7 +295,8 @@ public final class MagicConn {
         return Future.future(promise -> context.runOnContext(v -> {
             peers.values().forEach(this::stopTimers);
             derp.close();
-            (socket == null ? Future.<Void>succeededFuture() : socket.close()).onComplete(promise);
+            Future<Void> six = socket6 == null ? Future.succeededFuture() : socket6.close();
+            (socket == null ? six : Future.all(six, socket.close()).<Void>mapEmpty()).onComplete(promise);
         }));
     }
 
@@ -278,6 +310,10 @@ public final class MagicConn {
             return;
         }
         InetSocketAddress src = sender(packet);
+        if (src == null) {
+            drops.count(MagicDrop.UNPARSABLE_SOURCE);
+            return;
+        }
         data.getBytes(0, len, rx, 0);
         if (looksLikeWireGuard(rx, len)) {
             if (peerMap.endpointForIpPort(src).isEmpty()) {
@@ -524,8 +560,12 @@ public final class MagicConn {
     private InetSocketAddress sender(DatagramPacket packet) {
         io.vertx.core.net.SocketAddress s = packet.sender();
         if (lastSender == null || lastSender.getPort() != s.port() || !s.hostAddress().equals(lastSenderHost)) {
+            java.net.InetAddress ip = NetUtil.createInetAddressFromIpAddressString(s.hostAddress());
+            if (ip == null) {
+                return null;
+            }
             lastSenderHost = s.hostAddress();
-            lastSender = AddrPorts.of(NetUtil.createInetAddressFromIpAddressString(lastSenderHost), s.port());
+            lastSender = AddrPorts.of(ip, s.port());
         }
         return lastSender;
     }

@@ -14,8 +14,6 @@ public enum MagicDrop {
     NO_PATH,
     /** The staging queue of a peer without a session was full (wireguard-go {@code QueueStagedSize}). */
     STAGED_QUEUE_FULL,
-    /** Staged packets dropped because the handshake gave up ({@code MaxTimerHandshakes}). */
-    HANDSHAKE_GAVE_UP,
     /** A DERP region's write queue was full ({@code bufferedDerpWritesBeforeDrop}). */
     DERP_QUEUE_FULL,
     /** No DERP connection to the region could be opened (no node, or every dial failed). */
@@ -24,6 +22,8 @@ public enum MagicDrop {
     UDP_SEND_FAILED,
     /** A STUN response arrived while no handler was registered. */
     STUN_UNHANDLED,
+    /** A datagram whose source address does not parse (a scoped IPv6 address, say). */
+    UNPARSABLE_SOURCE,
     /** A datagram longer than magicsock's receive buffer. */
     OVERSIZED
 }

@@ -28,6 +28,12 @@ final class EnginePeers implements AutoCloseable {
      */
     static EnginePeers start(Vertx vertx, TokenService tokens, int serverPort, int derpPort, boolean clientRelayOnly)
             throws Exception {
+        return start(vertx, tokens, serverPort, derpPort, clientRelayOnly, "127.0.0.1");
+    }
+
+    /** As above, both magic sockets bound to {@code bindHost} ({@code 0.0.0.0}: every interface, IPv6 too). */
+    static EnginePeers start(Vertx vertx, TokenService tokens, int serverPort, int derpPort, boolean clientRelayOnly,
+                             String bindHost) throws Exception {
         URI server = URI.create("http://127.0.0.1:" + serverPort);
         UUID agentId = UUID.randomUUID();
         String agentToken = tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1));
@@ -35,9 +41,9 @@ final class EnginePeers implements AutoCloseable {
         ConnectionInfo info = await(Future.<ConnectionInfo>future(p -> vertx.runOnContext(v ->
                 ConnectionInfo.fetch(vertx.createHttpClient(), server, agentToken).onComplete(p))));
         ConnectionInfo local = info.withDerpMap(loopback(info.derpMap(), derpPort));
-        Engine agent = await(Engine.start(vertx, new EngineOptions(server, agentToken, true, agentId, "127.0.0.1", 0,
+        Engine agent = await(Engine.start(vertx, new EngineOptions(server, agentToken, true, agentId, bindHost, 0,
                 false, false), local, new EngineEvents() { }));
-        Engine client = await(Engine.start(vertx, new EngineOptions(server, userToken, false, agentId, "127.0.0.1", 0,
+        Engine client = await(Engine.start(vertx, new EngineOptions(server, userToken, false, agentId, bindHost, 0,
                 clientRelayOnly, false), local, new EngineEvents() { }));
         EnginePeers peers = new EnginePeers(agent, client, agentId);
         await(client.awaitReady(agentId));

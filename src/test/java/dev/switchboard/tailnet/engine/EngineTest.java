@@ -40,6 +40,14 @@ class EngineTest {
     }
 
     @Test
+    void wildcardSocketsFindADirectPathOverTheInterfacesTheyAdvertise() throws Exception {
+        try (EnginePeers peers = EnginePeers.start(vertx, tokens, root.getPort(), root.getPort(), false, "0.0.0.0")) {
+            PingResult direct = pingUntil(peers, true);
+            assertFalse(direct.via().getAddress().isLoopbackAddress(), "an interface address: " + direct.via());
+        }
+    }
+
+    @Test
     void relayOnlyPingsGoThroughTheEmbeddedRelay() throws Exception {
         try (EnginePeers peers = EnginePeers.start(vertx, tokens, root.getPort(), root.getPort(), true)) {
             for (int i = 0; i < 5; i++) {
