@@ -36,9 +36,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The magic socket: one UDP socket plus DERP connections, carrying WireGuard and disco for every peer
- * (tailscale {@code wgengine/magicsock/magicsock.go} {@code Conn}, Coder fork). It ties the pure pieces to I/O:
- * {@link DiscoDemux}/{@link DiscoHandler} for disco, {@link WireGuardDevice} for WireGuard, {@link PathEndpoint}
+ * The magic socket: UDP sockets (IPv4, and IPv6 when bound to the wildcard) plus DERP connections, carrying
+ * WireGuard and disco for every peer (tailscale {@code wgengine/magicsock/magicsock.go} {@code Conn}, Coder fork).
+ * It ties the pure pieces to I/O: {@link DiscoDemux}/{@link DiscoHandler} for disco, {@link WireGuardDevice} for WireGuard, {@link PathEndpoint}
  * per peer for where each datagram goes, {@link DerpConnections} for the relays, {@link OwnEndpoints} for
  * CallMeMaybe.
  *
