@@ -31,6 +31,19 @@ public final class TailnetAddresses {
         return NetUtil.bytesToIpAddress(fromUuid(TAILSCALE_PREFIX, agentId)) + "/128";
     }
 
+    /**
+     * Both /128s an agent advertises ({@code agent/agent.go}: {@code PrefixFromUUID} under each prefix); clients dial
+     * the first.
+     */
+    public static java.util.List<String> agentAddresses(UUID agentId) {
+        return java.util.List.of(agentAddress(agentId), NetUtil.bytesToIpAddress(fromUuid(CODER_PREFIX, agentId)) + "/128");
+    }
+
+    /** A CLI client's /128: {@code TailscaleServicePrefix.RandomAddr()}, a random UUID under Tailscale's prefix. */
+    public static String clientAddress(UUID random) {
+        return agentAddress(random);
+    }
+
     /** A parsed {@code address/bits} prefix. */
     record Prefix(byte[] address, int bits) {
     }

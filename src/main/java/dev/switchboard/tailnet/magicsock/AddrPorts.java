@@ -1,6 +1,8 @@
 package dev.switchboard.tailnet.magicsock;
 
 import java.net.Inet4Address;
+import io.netty.util.NetUtil;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,10 +55,13 @@ public final class AddrPorts {
         }
     }
 
-    /** Go's {@code AddrPort.String}-style text: {@code a.b.c.d:port} or {@code [v6]:port}. */
+    /**
+     * Go's {@code AddrPort.String}: {@code a.b.c.d:port} or {@code [v6]:port} with the IPv6 text compressed as Go
+     * (and RFC 5952 §4) writes it, {@code [fd00::2]:41641}, not Java's {@code fd00:0:0:0:0:0:0:2}.
+     */
     public static String format(InetSocketAddress a) {
         InetAddress ip = a.getAddress();
-        return ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]:" + a.getPort()
+        return ip instanceof Inet6Address ? "[" + NetUtil.toAddressString(ip) + "]:" + a.getPort()
                 : ip.getHostAddress() + ":" + a.getPort();
     }
 

@@ -15,7 +15,8 @@ class AddrPortsTest {
     @Test
     void parsesLiteralsOnly() {
         assertEquals(41641, ap("203.0.113.7:41641").getPort());
-        assertEquals("[0:0:0:0:0:0:0:1]:5", AddrPorts.format(ap("[::1]:5")));
+        assertEquals("[::1]:5", AddrPorts.format(ap("[::1]:5")));
+        assertEquals("[fd00::2]:41641", AddrPorts.format(ap("[fd00:0:0:0:0:0:0:2]:41641")));
         assertEquals("203.0.113.7:41641", AddrPorts.format(ap("203.0.113.7:41641")));
         for (String bad : new String[] {"example.com:1", "cafe:1", "1.2.3.4", "1.2.3.4:", ":1", "1.2.3.4:65536",
                 "1.2.3.4:-1", "[fe80::1%eth0]:1", "::1:5", "[1.2.3.4]:5", "999.1.1.1:1"}) {
