@@ -1,5 +1,6 @@
 package dev.switchboard.stun;
 
+import dev.switchboard.config.ConfigDefaults;
 import dev.switchboard.config.HostPort;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The UDP STUN responder (tailscale/tailscale net/stunserver): one datagram socket per listen address, each on its
- * own event loop. Valid Binding requests get a Binding success with the sender's address; everything else is
+ * own event loop, with a receive buffer of {@code CODER_STUN_RECEIVE_BUFFER} so bursts wait in the kernel instead of
+ * being dropped there. Valid Binding requests get a Binding success with the sender's address; everything else is
  * dropped without a word and counted. A response is at most {@link StunCodec#MAX_RESPONSE_LEN} bytes.
  *
  * <p>Works on {@link BatchedDatagramChannels} rather than Vert.x's {@code DatagramSocket}, which turns every sender
@@ -29,16 +31,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class StunServer {
     private static final Logger LOG = Logger.getLogger(StunServer.class);
+    static final String RECEIVE_BUFFER_VARIABLE = "CODER_STUN_RECEIVE_BUFFER";
+    private static final boolean LINUX = "Linux".equals(System.getProperty("os.name"));
 
     private final Vertx vertx;
     private final List<HostPort> addresses;
     private final StunMetrics metrics;
+    private final int receiveBuffer;
     private final List<DatagramChannel> channels = new CopyOnWriteArrayList<>();
 
+    /** With the default receive buffer ({@link ConfigDefaults#STUN_RECEIVE_BUFFER}). */
     public StunServer(Vertx vertx, List<HostPort> addresses, StunMetrics metrics) {
+        this(vertx, addresses, metrics, Integer.parseInt(ConfigDefaults.STUN_RECEIVE_BUFFER));
+    }
+
+    /** @param receiveBuffer SO_RCVBUF for each socket in bytes, 0 for the kernel's default */
+    public StunServer(Vertx vertx, List<HostPort> addresses, StunMetrics metrics, int receiveBuffer) {
         this.vertx = vertx;
         this.addresses = List.copyOf(addresses);
         this.metrics = metrics;
+        this.receiveBuffer = receiveBuffer;
     }
 
     /** Binds every address; fails with a message naming the address that could not be bound. */
@@ -54,13 +66,29 @@ public final class StunServer {
         // An empty host means every interface: one dual-stack socket on [::] also receives IPv4.
         String host = address.host().isEmpty() ? "::" : address.host();
         InternetProtocolFamily family = host.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
-        return BatchedDatagramChannels.open(vertx, family, new Responder())
+        return BatchedDatagramChannels.open(vertx, family, new Responder(), receiveBuffer)
                 .compose(channel -> BatchedDatagramChannels.bind(channel, new InetSocketAddress(host, address.port())))
                 .<Void>map(channel -> {
                     channels.add(channel);
                     LOG.infof("STUN responder listening on udp %s", channel.localAddress());
+                    checkReceiveBuffer(channel);
                     return null;
                 }).recover(e -> Future.failedFuture(new BindFailure(describe(address), e)));
+    }
+
+    /**
+     * Linux caps SO_RCVBUF at net.core.rmem_max without an error and reports twice what it granted, for its own
+     * bookkeeping (socket(7)), so a smaller buffer than asked for is only visible here: say so, since it means drops
+     * in bursts.
+     */
+    private void checkReceiveBuffer(DatagramChannel channel) {
+        int reported = channel.config().getReceiveBufferSize();
+        long granted = LINUX ? reported / 2 : reported;
+        if (receiveBuffer > 0 && granted < receiveBuffer) {
+            LOG.warnf("STUN socket %s: %s=%d asked for, the kernel granted %d (capped at net.core.rmem_max; raise that "
+                    + "with sysctl to absorb larger bursts)", channel.localAddress(), RECEIVE_BUFFER_VARIABLE,
+                    receiveBuffer, granted);
+        }
     }
 
     /** An address could not be bound; {@link #address()} is which one, the cause says why. */
