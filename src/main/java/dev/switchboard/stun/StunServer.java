@@ -2,6 +2,7 @@ package dev.switchboard.stun;
 
 import dev.switchboard.config.ConfigDefaults;
 import dev.switchboard.config.HostPort;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramChannel;
@@ -11,7 +12,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
@@ -126,8 +126,15 @@ public final class StunServer {
         return Future.all(closing).mapEmpty();
     }
 
-    /** Answers each datagram of a read burst, then flushes the answers together. */
+    /**
+     * Answers each datagram of a read burst, then flushes the answers together. The request is read in place and the
+     * answer written straight into a pooled direct buffer, which is what the socket sends from; per datagram the
+     * heap sees only what Netty hands in (the packet, its sender address), the sender's address bytes and the
+     * outgoing packet. One instance per socket, so its {@link Fingerprinter} stays on one event loop.
+     */
     private final class Responder extends ChannelInboundHandlerAdapter {
+        private final Fingerprinter fingerprinter = new Fingerprinter();
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             try {
@@ -140,24 +147,26 @@ public final class StunServer {
         }
 
         private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
-            StunCodec.Validation validation = StunCodec.validate(Buffer.buffer(packet.content().slice()));
-            metrics.received(validation.disposition());
+            ByteBuf request = packet.content();
+            StunCodec.Verdict verdict = StunCodec.verdict(request, fingerprinter);
+            metrics.received(verdict.disposition());
             InetSocketAddress sender = packet.sender();
-            if (validation.request() == null) {
-                LOG.tracef("stun: dropped datagram from %s: %s", sender, validation.reason());
+            if (!verdict.answered()) {
+                LOG.tracef("stun: dropped datagram from %s: %s", sender, verdict.reason());
                 return;
             }
             if (!ctx.channel().isWritable()) {
                 metrics.writeError();
                 return;
             }
-            StunCodec.BindingRequest request = validation.request();
+            byte[] ip = sender.getAddress().getAddress();
             // Tailscale's request gets derper's exact response; others get a FINGERPRINT if they sent one.
-            Buffer response = StunCodec.response(request.transactionId(), sender.getAddress(), sender.getPort(),
-                    request.fingerprint() && !request.tailscale());
-            metrics.answered(StunCodec.isIpv4(sender.getAddress()));
+            boolean fingerprint = verdict == StunCodec.Verdict.GENERIC_WITH_FINGERPRINT;
+            ByteBuf response = ctx.alloc().directBuffer(StunCodec.responseLength(ip, fingerprint));
+            StunCodec.writeResponse(request, ip, sender.getPort(), fingerprint, response, fingerprinter);
+            metrics.answered(StunCodec.isIpv4(ip));
             // A failed send surfaces in exceptionCaught: no promise per datagram.
-            ctx.write(new DatagramPacket(response.getByteBuf(), sender), ctx.voidPromise());
+            ctx.write(new DatagramPacket(response, sender), ctx.voidPromise());
         }
 
         @Override
