@@ -21,8 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The UDP STUN responder (tailscale/tailscale net/stunserver): one datagram socket per listen address, each on its
  * own event loop, with a receive buffer of {@code CODER_STUN_RECEIVE_BUFFER} so bursts wait in the kernel instead of
- * being dropped there. Valid Binding requests get a Binding success with the sender's address; everything else is
- * dropped without a word and counted. A response is at most {@link StunCodec#MAX_RESPONSE_LEN} bytes.
+ * being dropped there. Valid Binding requests get a Binding success with the sender's address, as long as the
+ * socket's {@link ByteBudget} allows (it never sends more bytes than it received plus a small allowance); everything
+ * else is dropped without a word and counted. A response is at most {@link StunCodec#MAX_RESPONSE_LEN} bytes.
  *
  * <p>Works on {@link BatchedDatagramChannels} rather than Vert.x's {@code DatagramSocket}, which turns every sender
  * address into a string and resolves it back, and flushes every response by itself. Here the answers to one read
@@ -134,6 +135,7 @@ public final class StunServer {
      */
     private final class Responder extends ChannelInboundHandlerAdapter {
         private final Fingerprinter fingerprinter = new Fingerprinter();
+        private final ByteBudget budget = new ByteBudget();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
@@ -149,7 +151,8 @@ public final class StunServer {
         private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf request = packet.content();
             StunCodec.Verdict verdict = StunCodec.verdict(request, fingerprinter);
-            metrics.received(verdict.disposition());
+            budget.received(request.readableBytes());
+            metrics.received(verdict.disposition(), request.readableBytes());
             InetSocketAddress sender = packet.sender();
             if (!verdict.answered()) {
                 LOG.tracef("stun: dropped datagram from %s: %s", sender, verdict.reason());
@@ -162,9 +165,14 @@ public final class StunServer {
             byte[] ip = sender.getAddress().getAddress();
             // Tailscale's request gets derper's exact response; others get a FINGERPRINT if they sent one.
             boolean fingerprint = verdict == StunCodec.Verdict.GENERIC_WITH_FINGERPRINT;
-            ByteBuf response = ctx.alloc().directBuffer(StunCodec.responseLength(ip, fingerprint));
+            int length = StunCodec.responseLength(ip, fingerprint);
+            if (!budget.spend(length, verdict == StunCodec.Verdict.TAILSCALE)) {
+                metrics.droppedOverBudget();
+                return;
+            }
+            ByteBuf response = ctx.alloc().directBuffer(length);
             StunCodec.writeResponse(request, ip, sender.getPort(), fingerprint, response, fingerprinter);
-            metrics.answered(StunCodec.isIpv4(ip));
+            metrics.answered(StunCodec.isIpv4(ip), length);
             // A failed send surfaces in exceptionCaught: no promise per datagram.
             ctx.write(new DatagramPacket(response, sender), ctx.voidPromise());
         }
