@@ -133,7 +133,7 @@ static void *load_worker(void *arg) {
             memcpy(request + 8, &w->id, 4);
             memcpy(request + 12, &next, 8);
             next++;
-            uint32_t fingerprint = crc32(request, 36) ^ 0x5354554eu;
+            uint32_t fingerprint = crc32(request, 32) ^ 0x5354554eu; /* the message before FINGERPRINT */
             request[36] = fingerprint >> 24; request[37] = fingerprint >> 16;
             request[38] = fingerprint >> 8; request[39] = fingerprint;
             if (send(fd, request, sizeof request, 0) == sizeof request) {
