@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.bench.StunLoad;
+import dev.switchboard.bench.UdpDrops;
 import dev.switchboard.config.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ public class StunBenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "4", description = "Client sockets (default ${DEFAULT-VALUE})")
     int concurrency;
 
-    @Option(names = "--window", defaultValue = "32", description = "Requests in flight per socket (default ${DEFAULT-VALUE})")
+    @Option(names = "--window", defaultValue = "64", description = "Requests in flight per socket (default ${DEFAULT-VALUE})")
     int window;
 
     @Mixin
@@ -33,20 +34,27 @@ public class StunBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort target = HostPort.parse("--addr", address);
         OptionalLong rssBefore = server.residentBytes();
+        OptionalLong dropsBefore = UdpDrops.receiveBufferErrors();
         StunLoad.Result result = new StunLoad(new InetSocketAddress(target.host(), target.port()), total, concurrency,
                 window).run();
         OptionalLong rssAfter = server.residentBytes();
+        OptionalLong dropsAfter = UdpDrops.receiveBufferErrors();
+        long kernelDrops = dropsBefore.isPresent() && dropsAfter.isPresent()
+                ? dropsAfter.getAsLong() - dropsBefore.getAsLong() : -1;
         double seconds = result.elapsed().toNanos() / 1e9;
         BenchReport report = new BenchReport("stun")
                 .line("stun: %d sent, %d answered in %.2f s: %.0f requests/s, loss %.3f%%", result.sent(),
                         result.received(), seconds, result.requestsPerSecond(), result.lossPercent());
+        if (kernelDrops >= 0) {
+            report.line("kernel UDP receive-buffer drops during the run (whole machine): %d", kernelDrops);
+        }
         if (rssBefore.isPresent() && rssAfter.isPresent()) {
             report.line("server RSS: %.1f MiB before, %.1f MiB after", rssBefore.getAsLong() / 1048576.0,
                     rssAfter.getAsLong() / 1048576.0);
         }
         return report.field("sent", result.sent()).field("received", result.received()).field("seconds", seconds, 3)
                 .field("requests_per_second", result.requestsPerSecond(), 0)
-                .field("loss_percent", result.lossPercent(), 4)
+                .field("loss_percent", result.lossPercent(), 4).field("kernel_rcvbuf_drops", kernelDrops)
                 .field("rss_before", rssBefore.orElse(-1)).field("rss_after", rssAfter.orElse(-1))
                 .print(result.lossPercent() == 0);
     }

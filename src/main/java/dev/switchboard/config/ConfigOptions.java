@@ -50,6 +50,9 @@ public final class ConfigOptions {
             option("CODER_STUN_LISTEN_ADDRESSES", "coder.stun-listen-addresses", ":3478",
                     "UDP `host:port` list for the STUN responder; `:3478` is IPv4 and IPv6 on port 3478 (one dual-stack socket); `disable` turns it off.",
                     ConfigOptions::hostPortListOrDisable),
+            option("CODER_STUN_RECEIVE_BUFFER", "coder.stun-receive-buffer", ConfigDefaults.STUN_RECEIVE_BUFFER,
+                    "Receive buffer (`SO_RCVBUF`, bytes) of each STUN socket: requests that arrive while it is full are dropped by the kernel (`nstat UdpRcvbufErrors`). Linux caps it at `net.core.rmem_max` (often 212992; a warning at start-up names the size granted); `0` keeps the kernel default.",
+                    ConfigOptions::socketBufferSize),
             option("CODER_DERP_SERVER_ENABLE", "coder.derp.server.enable", "true",
                     "Serve the embedded DERP relay at `/derp`; `false` makes `/derp` answer 404 and drops the embedded and STUN regions from the map.",
                     ConfigOptions::bool),
@@ -202,6 +205,17 @@ public final class ConfigOptions {
             return Long.parseLong(value.strip()) > 0 ? null : "a positive integer";
         } catch (NumberFormatException e) {
             return "a positive integer";
+        }
+    }
+
+    /** 0 (the kernel's default) or 4 KiB to 1 GiB: below that a socket holds a handful of datagrams. */
+    static String socketBufferSize(String value) {
+        String expected = "0 or a size in bytes from 4096 to 1073741824";
+        try {
+            long bytes = Long.parseLong(value.strip());
+            return bytes == 0 || (bytes >= 4096 && bytes <= 1 << 30) ? null : expected;
+        } catch (NumberFormatException e) {
+            return expected;
         }
     }
 

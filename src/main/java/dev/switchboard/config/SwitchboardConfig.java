@@ -40,6 +40,10 @@ public interface SwitchboardConfig {
     @WithDefault(":3478")
     String stunListenAddresses();
 
+    /** CODER_STUN_RECEIVE_BUFFER: SO_RCVBUF of each STUN socket in bytes; 0 keeps the kernel default. */
+    @WithDefault(ConfigDefaults.STUN_RECEIVE_BUFFER)
+    int stunReceiveBuffer();
+
     /** CODER_ACCESS_URL: external URL; its host and port become the embedded DERP node. Default: the HTTP listener. */
     Optional<String> accessUrl();
 

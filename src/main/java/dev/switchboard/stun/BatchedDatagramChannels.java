@@ -26,9 +26,17 @@ final class BatchedDatagramChannels {
     private BatchedDatagramChannels() {
     }
 
-    /** A channel with {@code handler}, registered on a new event-loop context's loop; not yet bound. */
-    static Future<DatagramChannel> open(Vertx vertx, InternetProtocolFamily family, ChannelHandler handler) {
+    /**
+     * A channel with {@code handler}, registered on a new event-loop context's loop; not yet bound.
+     *
+     * @param receiveBuffer SO_RCVBUF in bytes, 0 for the kernel's default
+     */
+    static Future<DatagramChannel> open(Vertx vertx, InternetProtocolFamily family, ChannelHandler handler,
+                                        int receiveBuffer) {
         DatagramChannel channel = VertxInternals.datagramChannel(vertx, family);
+        if (receiveBuffer > 0) {
+            channel.config().setReceiveBufferSize(receiveBuffer);
+        }
         if (channel instanceof EpollDatagramChannel epoll) {
             epoll.config().setMaxDatagramPayloadSize(MAX_DATAGRAM)
                     .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));

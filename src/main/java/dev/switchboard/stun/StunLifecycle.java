@@ -36,7 +36,8 @@ public class StunLifecycle {
         if (addresses.isEmpty()) {
             return;
         }
-        StunServer starting = new StunServer(vertx, addresses, new StunMetrics(registry));
+        StunServer starting = new StunServer(vertx, addresses, new StunMetrics(registry),
+                config.stunReceiveBuffer());
         try {
             starting.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -9,12 +9,18 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * STUN counters, as derper's {@code stun} set: requests by disposition and answered requests by address family.
- * Prometheus: {@code switchboard_stun_requests_total{disposition}}, {@code switchboard_stun_responses_total{family}}.
- * Bumped for every datagram, so they are {@link HotPathCounter}s.
+ * Prometheus: {@code switchboard_stun_requests_total{disposition}}, {@code switchboard_stun_responses_total{family}},
+ * and the bytes behind the amplification bound ({@link ByteBudget}), {@code switchboard_stun_bytes_total{direction}}.
+ * A valid request counts as {@code success} and, if its answer could not go out, also as {@code write_error} (send
+ * buffer full) or {@code over_budget} (dropped by the byte budget). Bumped for every datagram, so they are
+ * {@link HotPathCounter}s.
  */
 public final class StunMetrics {
     private final Map<StunCodec.Disposition, LongAdder> byDisposition = new EnumMap<>(StunCodec.Disposition.class);
     private final LongAdder writeErrors;
+    private final LongAdder overBudget;
+    private final LongAdder bytesIn;
+    private final LongAdder bytesOut;
     private final LongAdder ipv4;
     private final LongAdder ipv6;
 
@@ -23,6 +29,9 @@ public final class StunMetrics {
             byDisposition.put(disposition, requests(registry, disposition.label()));
         }
         writeErrors = requests(registry, "write_error");
+        overBudget = requests(registry, "over_budget");
+        bytesIn = bytes(registry, "in");
+        bytesOut = bytes(registry, "out");
         ipv4 = family(registry, "ipv4");
         ipv6 = family(registry, "ipv6");
     }
@@ -37,12 +46,23 @@ public final class StunMetrics {
                 "STUN Binding responses sent, by the client's address family", "family", family);
     }
 
-    void received(StunCodec.Disposition disposition) {
-        byDisposition.get(disposition).increment();
+    private static LongAdder bytes(MeterRegistry registry, String direction) {
+        return HotPathCounter.register(registry, "switchboard.stun.bytes", "bytes",
+                "STUN datagram payload bytes received (in) and sent (out)", "direction", direction);
     }
 
-    void answered(boolean ipv4Client) {
+    void received(StunCodec.Disposition disposition, int bytes) {
+        byDisposition.get(disposition).increment();
+        bytesIn.add(bytes);
+    }
+
+    void answered(boolean ipv4Client, int bytes) {
         (ipv4Client ? ipv4 : ipv6).increment();
+        bytesOut.add(bytes);
+    }
+
+    void droppedOverBudget() {
+        overBudget.increment();
     }
 
     void writeError() {
@@ -55,6 +75,15 @@ public final class StunMetrics {
 
     public double writeErrors() {
         return writeErrors.sum();
+    }
+
+    public double overBudget() {
+        return overBudget.sum();
+    }
+
+    /** Payload bytes received ({@code in}) or sent ({@code out}). */
+    public long bytes(String direction) {
+        return (direction.equals("in") ? bytesIn : bytesOut).sum();
     }
 
     public double answered(String family) {

@@ -79,6 +79,11 @@ class ConfigOptionsTest {
                 problem("CODER_TLS_MIN_VERSION", "ssl3"));
         assertEquals("CODER_STUN_LISTEN_ADDRESSES=:3478,,x is invalid: expected a comma-separated list of host:port, or disable",
                 problem("CODER_STUN_LISTEN_ADDRESSES", ":3478,,x"));
+        for (String bad : List.of("1024", "2g", "-1", "1073741825")) {
+            assertEquals("CODER_STUN_RECEIVE_BUFFER=" + bad + " is invalid: expected 0 or a size in bytes from 4096 to "
+                    + "1073741824", problem("CODER_STUN_RECEIVE_BUFFER", bad));
+        }
+        ConfigOptions.named("CODER_STUN_RECEIVE_BUFFER").validate("0");
         for (ConfigOption option : ConfigOptions.ALL) {
             if (option.defaultValue() != null && !option.defaultValue().contains("`") && !option.defaultValue().contains("~")) {
                 option.validate(option.defaultValue());

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -150,6 +151,21 @@ class StunCodecTest {
         assertDropped(StunCodec.Disposition.BAD, badFingerprint);
         assertDropped(StunCodec.Disposition.BAD, tailscale.copy().setUnsignedShort(2, 28)
                 .appendUnsignedShort(0x8022).appendUnsignedShort(4).appendInt(0));
+    }
+
+    @Test
+    void theResponderReadsRequestsInPlaceFromTheirReaderIndex() throws Exception {
+        io.netty.buffer.ByteBuf read = io.netty.buffer.Unpooled.buffer().writeBytes(new byte[7])
+                .writeBytes(StunCodec.tailscaleRequest(TX_1_TO_12).getBytes()).readerIndex(7);
+        assertEquals(StunCodec.Verdict.TAILSCALE, StunCodec.verdict(read, new Fingerprinter()));
+        for (String address : List.of("203.0.113.7", "1::4")) {
+            io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer().writeBytes(new byte[3]);
+            byte[] ip = InetAddress.getByName(address).getAddress();
+            StunCodec.writeResponse(read, ip, 41641, false, out, new Fingerprinter());
+            assertEquals(hex(StunCodec.response(TX_1_TO_12, InetAddress.getByName(address), 41641, false)),
+                    hex(Buffer.buffer(out.slice(3, out.readableBytes() - 3))));
+            assertEquals(StunCodec.responseLength(ip, false), out.readableBytes() - 3);
+        }
     }
 
     @Test
