@@ -102,7 +102,7 @@ class DerpHealthCheckTest {
         assertTrue(stunNode.stun().canStun());
         assertEquals("127.0.0.1:" + run.localPort(), report.netcheck().globalV4());
         assertEquals(Boolean.FALSE, report.netcheck().mappingVariesByDestIp());
-        assertTrue(List.of(999L, 1000L).contains(report.netcheck().preferredDerp()));
+        assertEquals(999, report.netcheck().preferredDerp(), "the STUN-only region is faster or not, never home");
     }
 
     @Test

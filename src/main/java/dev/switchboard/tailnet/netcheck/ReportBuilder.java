@@ -1,6 +1,7 @@
 package dev.switchboard.tailnet.netcheck;
 
 import dev.switchboard.derpmap.DerpMap;
+import dev.switchboard.derpmap.DerpNode;
 import dev.switchboard.derpmap.DerpRegion;
 
 import java.net.InetSocketAddress;
@@ -105,14 +106,16 @@ final class ReportBuilder {
 
     /**
      * The fastest region that may be home (Tailscale's addReportHistoryAndSetPreferredDERP over a single report);
-     * Avoid and NoMeasureNoHome regions are never chosen. 0 when nothing answered.
+     * Avoid and NoMeasureNoHome regions are never chosen, nor regions of STUN-only nodes (Coder's map gives each STUN
+     * server a region of its own, and a home must relay). 0 when nothing answered.
      */
     private long preferredDerp(DerpMap map) {
         long best = 0;
         Duration bestLatency = null;
         for (Map.Entry<Long, Duration> entry : regionLatency.entrySet()) {
             DerpRegion region = map.regions().get(entry.getKey());
-            if (region == null || region.avoid() || region.noMeasureNoHome()) {
+            if (region == null || region.avoid() || region.noMeasureNoHome()
+                    || region.nodes().stream().allMatch(DerpNode::stunOnly)) {
                 continue;
             }
             if (bestLatency == null || entry.getValue().compareTo(bestLatency) < 0) {
