@@ -1,5 +1,6 @@
 package dev.switchboard.tailnet.engine;
 
+import dev.switchboard.coordinator.client.ConnectionInfo;
 import dev.switchboard.coordinator.TailnetAddresses;
 import dev.switchboard.coordinator.client.CoordinatorClient;
 import dev.switchboard.coordinator.client.CoordinatorClientOptions;
@@ -50,6 +51,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * methods may be called from any thread, hop onto it and return futures.
  */
 public final class Engine {
+    private static final Duration CONNECTION_INFO_TIMEOUT = Duration.ofSeconds(10);
     private final Vertx vertx;
     private final Context context;
     private final EngineOptions options;
@@ -93,7 +95,7 @@ public final class Engine {
         Context context = VertxInternals.newEventLoopContext(vertx);
         HttpClient http = httpClient(vertx, options);
         return Future.<ConnectionInfo>future(p -> context.runOnContext(v ->
-                        ConnectionInfo.fetch(http, options.server(), options.token()).onComplete(p)))
+                        ConnectionInfo.fetch(http, options.server(), Optional.of(options.token()), CONNECTION_INFO_TIMEOUT).onComplete(p)))
                 .compose(info -> start(vertx, context, http, options, info, events))
                 .onFailure(e -> http.close());
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.tailnet.engine;
 
+import dev.switchboard.coordinator.client.ConnectionInfo;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
 import dev.switchboard.derpmap.DerpMap;
@@ -8,6 +9,7 @@ import dev.switchboard.derpmap.DerpRegion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.Optional;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +41,7 @@ final class EnginePeers implements AutoCloseable {
         String agentToken = tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1));
         String userToken = tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1));
         ConnectionInfo info = await(Future.<ConnectionInfo>future(p -> vertx.runOnContext(v ->
-                ConnectionInfo.fetch(vertx.createHttpClient(), server, agentToken).onComplete(p))));
+                ConnectionInfo.fetch(vertx.createHttpClient(), server, Optional.of(agentToken), Duration.ofSeconds(10)).onComplete(p))));
         ConnectionInfo local = info.withDerpMap(loopback(info.derpMap(), derpPort));
         Engine agent = await(Engine.start(vertx, new EngineOptions(server, agentToken, true, agentId, bindHost, 0,
                 false, false), local, new EngineEvents() { }));

@@ -1,0 +1,38 @@
+package dev.switchboard.diagnostics;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/** Go's time.Duration.String(): {@code 1.5ms}, {@code 312µs}, {@code 2.000001s}, {@code 1m30s}. Pure. */
+final class GoDuration {
+    private GoDuration() {
+    }
+
+    static String format(Duration duration) {
+        long nanos = duration.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        String sign = nanos < 0 ? "-" : "";
+        long abs = Math.abs(nanos);
+        if (abs < 1_000) {
+            return sign + abs + "ns";
+        }
+        if (abs < 1_000_000) {
+            return sign + decimal(abs, 3) + "µs";
+        }
+        if (abs < 1_000_000_000) {
+            return sign + decimal(abs, 6) + "ms";
+        }
+        long hours = abs / 3_600_000_000_000L;
+        long minutes = abs / 60_000_000_000L % 60;
+        String seconds = decimal(abs % 60_000_000_000L, 9) + "s";
+        return sign + (hours > 0 ? hours + "h" + minutes + "m" : minutes > 0 ? minutes + "m" : "") + seconds;
+    }
+
+    /** {@code value / 10^scale} without trailing zeros. */
+    private static String decimal(long value, int scale) {
+        BigDecimal d = BigDecimal.valueOf(value, scale).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+}
