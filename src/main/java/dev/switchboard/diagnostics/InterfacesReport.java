@@ -2,6 +2,7 @@ package dev.switchboard.diagnostics;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.netty.util.NetUtil;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.net.InetAddress;
@@ -50,9 +51,7 @@ public record InterfacesReport(
             for (int i = 0; i < candidate.addresses().size(); i++) {
                 InetAddress address = candidate.addresses().get(i);
                 onlyLinkLocal &= address.isLinkLocalAddress();
-                String host = address.getHostAddress();
-                int zone = host.indexOf('%');
-                addresses.add((zone >= 0 ? host.substring(0, zone) : host) + "/" + candidate.prefixes().get(i));
+                addresses.add(NetUtil.toAddressString(address) + "/" + candidate.prefixes().get(i));
             }
             if (!candidate.up() || addresses.isEmpty() || onlyLinkLocal) {
                 continue;

@@ -155,12 +155,13 @@ class DerpHealthCheckTest {
     @Test
     void lowMtuInterfaceIsWarnedAndLinkLocalOnlyOnesAreLeftOut() throws Exception {
         InterfacesReport report = InterfacesReport.of(List.of(
-                new InterfacesReport.Candidate("eth0", true, 1500, List.of(InetAddress.getByName("10.0.0.5")), List.of(24)),
+                new InterfacesReport.Candidate("eth0", true, 1500, List.of(InetAddress.getByName("10.0.0.5"),
+                        InetAddress.getByName("fd00::2"), InetAddress.getByName("fe80::fc:ff:fe00:1%1")), List.of(24, 64, 64)),
                 new InterfacesReport.Candidate("wg0", true, 1280, List.of(InetAddress.getByName("100.64.0.1")), List.of(32)),
                 new InterfacesReport.Candidate("ll0", true, 1500, List.of(InetAddress.getByName("fe80::1")), List.of(64)),
                 new InterfacesReport.Candidate("down0", false, 1500, List.of(InetAddress.getByName("10.1.0.5")), List.of(24))));
         assertEquals(List.of("eth0", "wg0"), report.interfaces().stream().map(InterfacesReport.Interface::name).toList());
-        assertEquals(List.of("10.0.0.5/24"), report.interfaces().get(0).addresses());
+        assertEquals(List.of("10.0.0.5/24", "fd00::2/64", "fe80::fc:ff:fe00:1/64"), report.interfaces().get(0).addresses());
         assertEquals(Severity.WARNING, report.severity());
         assertEquals(List.of("EIF01"), report.warnings().stream().map(HealthMessage::code).toList());
     }

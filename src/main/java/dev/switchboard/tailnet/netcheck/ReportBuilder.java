@@ -4,6 +4,8 @@ import dev.switchboard.derpmap.DerpMap;
 import dev.switchboard.derpmap.DerpNode;
 import dev.switchboard.derpmap.DerpRegion;
 
+import io.netty.util.NetUtil;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -138,9 +140,7 @@ final class ReportBuilder {
 
     /** {@code ip:port}, IPv6 in brackets, as Go's net.JoinHostPort writes it. */
     static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        int zone = host.indexOf('%');
-        host = zone >= 0 ? host.substring(0, zone) : host;
+        String host = NetUtil.toAddressString(address.getAddress()); // RFC 5952 §4, as Go writes it
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }
