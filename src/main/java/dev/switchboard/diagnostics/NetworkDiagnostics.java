@@ -1,6 +1,6 @@
 package dev.switchboard.diagnostics;
 
-import dev.switchboard.coordinator.client.ConnectionInfo;
+import dev.switchboard.derpmap.AgentConnectionInfo;
 import dev.switchboard.derpmap.DerpMap;
 import dev.switchboard.tailnet.netcheck.StandaloneNetcheck;
 import io.vertx.core.Context;
@@ -22,7 +22,7 @@ public final class NetworkDiagnostics {
     }
 
     public static Future<NetworkReport> gather(Vertx vertx, URI server, Optional<String> token) {
-        return ConnectionInfo.fetch(vertx, server, token, FETCH_TIMEOUT)
+        return AgentConnectionInfo.fetch(vertx, server, token, FETCH_TIMEOUT)
                 .compose(info -> report(vertx, info.derpMap(), info.derpForceWebsockets()));
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.tailnet.engine;
 
-import dev.switchboard.coordinator.client.ConnectionInfo;
+import dev.switchboard.derpmap.AgentConnectionInfo;
 import dev.switchboard.coordinator.TailnetAddresses;
 import dev.switchboard.coordinator.client.CoordinatorClient;
 import dev.switchboard.coordinator.client.CoordinatorClientOptions;
@@ -74,7 +74,7 @@ public final class Engine {
     private boolean sentNode;
 
     private Engine(Vertx vertx, Context context, EngineOptions options, EngineEvents events, MagicConn conn,
-                   WebSocketClient webSockets, HttpClient http, List<String> addresses, ConnectionInfo info) {
+                   WebSocketClient webSockets, HttpClient http, List<String> addresses, AgentConnectionInfo info) {
         this.vertx = vertx;
         this.context = context;
         this.options = options;
@@ -90,24 +90,24 @@ public final class Engine {
         this.pinger = new EchoPinger(vertx, ThreadLocalRandom.current().nextInt());
     }
 
-    /** Fetches the connection info from the server, then {@link #start(Vertx, EngineOptions, ConnectionInfo, EngineEvents)}. */
+    /** Fetches the connection info from the server, then {@link #start(Vertx, EngineOptions, AgentConnectionInfo, EngineEvents)}. */
     public static Future<Engine> start(Vertx vertx, EngineOptions options, EngineEvents events) {
         Context context = VertxInternals.newEventLoopContext(vertx);
         HttpClient http = httpClient(vertx, options);
-        return Future.<ConnectionInfo>future(p -> context.runOnContext(v ->
-                        ConnectionInfo.fetch(http, options.server(), Optional.of(options.token()), CONNECTION_INFO_TIMEOUT).onComplete(p)))
+        return Future.<AgentConnectionInfo>future(p -> context.runOnContext(v ->
+                        AgentConnectionInfo.fetch(http, options.server(), Optional.of(options.token()), CONNECTION_INFO_TIMEOUT).onComplete(p)))
                 .compose(info -> start(vertx, context, http, options, info, events))
                 .onFailure(e -> http.close());
     }
 
     /** Joins with connection info already at hand (tests substitute the DERP map). */
-    public static Future<Engine> start(Vertx vertx, EngineOptions options, ConnectionInfo info, EngineEvents events) {
+    public static Future<Engine> start(Vertx vertx, EngineOptions options, AgentConnectionInfo info, EngineEvents events) {
         return start(vertx, VertxInternals.newEventLoopContext(vertx), httpClient(vertx, options), options, info,
                 events);
     }
 
     private static Future<Engine> start(Vertx vertx, Context context, HttpClient http, EngineOptions options,
-                                        ConnectionInfo info, EngineEvents events) {
+                                        AgentConnectionInfo info, EngineEvents events) {
         UUID self = options.agent() ? options.agentId() : UUID.randomUUID();
         List<String> addresses = options.agent() ? TailnetAddresses.agentAddresses(self)
                 : List.of(TailnetAddresses.clientAddress(self));
@@ -144,7 +144,7 @@ public final class Engine {
     }
 
     /** On the loop: DERP map and home region, then the coordinator stream with our node (and tunnel). */
-    private void join(ConnectionInfo info, long nodeId, NodeKey key, DiscoPrivateKey disco) {
+    private void join(AgentConnectionInfo info, long nodeId, NodeKey key, DiscoPrivateKey disco) {
         conn.setDerpMap(info.derpMap(), info.derpForceWebsockets());
         int home = HomeRegion.fallback(info.derpMap()).orElse(0);
         if (home > 0) {

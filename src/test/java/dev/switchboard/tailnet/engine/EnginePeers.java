@@ -1,6 +1,6 @@
 package dev.switchboard.tailnet.engine;
 
-import dev.switchboard.coordinator.client.ConnectionInfo;
+import dev.switchboard.derpmap.AgentConnectionInfo;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
 import dev.switchboard.derpmap.DerpMap;
@@ -40,9 +40,9 @@ final class EnginePeers implements AutoCloseable {
         UUID agentId = UUID.randomUUID();
         String agentToken = tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1));
         String userToken = tokens.mint(UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1));
-        ConnectionInfo info = await(Future.<ConnectionInfo>future(p -> vertx.runOnContext(v ->
-                ConnectionInfo.fetch(vertx.createHttpClient(), server, Optional.of(agentToken), Duration.ofSeconds(10)).onComplete(p))));
-        ConnectionInfo local = info.withDerpMap(loopback(info.derpMap(), derpPort));
+        AgentConnectionInfo info = await(Future.<AgentConnectionInfo>future(p -> vertx.runOnContext(v ->
+                AgentConnectionInfo.fetch(vertx.createHttpClient(), server, Optional.of(agentToken), Duration.ofSeconds(10)).onComplete(p))));
+        AgentConnectionInfo local = info.withDerpMap(loopback(info.derpMap(), derpPort));
         Engine agent = await(Engine.start(vertx, new EngineOptions(server, agentToken, true, agentId, bindHost, 0,
                 false, false), local, new EngineEvents() { }));
         Engine client = await(Engine.start(vertx, new EngineOptions(server, userToken, false, agentId, bindHost, 0,

@@ -1,8 +1,5 @@
-package dev.switchboard.coordinator.client;
+package dev.switchboard.derpmap;
 
-import dev.switchboard.derpmap.DerpMap;
-import dev.switchboard.derpmap.DerpMapJson;
-import dev.switchboard.derpmap.InvalidDerpMapException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,24 +17,25 @@ import java.util.Optional;
 /**
  * {@code GET /api/v2/workspaceagents/connection} ({@code codersdk/workspacesdk AgentConnectionInfo}, served by
  * coderd/workspaceagents.go): the DERP map and the deployment's transport switches, which a peer needs before it
- * can pick a home region and netcheck needs to know what to probe.
+ * can pick a home region and netcheck needs to know what to probe. The client side of what {@link DerpMapRoutes}
+ * serves.
  *
  * @param disableDirectConnections {@code CODER_BLOCK_DIRECT}: the deployment wants relay-only peers
  */
-public record ConnectionInfo(DerpMap derpMap, boolean derpForceWebsockets, boolean disableDirectConnections) {
+public record AgentConnectionInfo(DerpMap derpMap, boolean derpForceWebsockets, boolean disableDirectConnections) {
     static final String PATH = "/api/v2/workspaceagents/connection";
     /** Coder's session/agent token header ({@code codersdk.SessionTokenHeader}). */
     static final String TOKEN_HEADER = "Coder-Session-Token";
 
     /** Parses the JSON body; throws {@link IllegalArgumentException} with a one-line reason on anything else. */
-    public static ConnectionInfo parse(Buffer body) {
+    public static AgentConnectionInfo parse(Buffer body) {
         try {
             JsonObject json = body.toJsonObject();
             JsonObject map = json.getJsonObject("derp_map");
             if (map == null) {
                 throw new IllegalArgumentException("the response has no derp_map");
             }
-            return new ConnectionInfo(DerpMapJson.read(map.encode()), json.getBoolean("derp_force_websockets", false),
+            return new AgentConnectionInfo(DerpMapJson.read(map.encode()), json.getBoolean("derp_force_websockets", false),
                     json.getBoolean("disable_direct_connections", false));
         } catch (DecodeException | ClassCastException | InvalidDerpMapException e) {
             throw new IllegalArgumentException("not a connection info: " + e.getMessage());
@@ -48,7 +46,7 @@ public record ConnectionInfo(DerpMap derpMap, boolean derpForceWebsockets, boole
      * Fetches it from {@code server} (its path is kept as a prefix), presenting {@code token} if given, on the
      * caller's context; fails with a one-line reason.
      */
-    public static Future<ConnectionInfo> fetch(HttpClient http, URI server, Optional<String> token,
+    public static Future<AgentConnectionInfo> fetch(HttpClient http, URI server, Optional<String> token,
                                                Duration timeout) {
         boolean tls = "https".equalsIgnoreCase(server.getScheme());
         String base = server.getRawPath() == null ? "" : server.getRawPath().replaceAll("/+$", "");
@@ -72,14 +70,14 @@ public record ConnectionInfo(DerpMap derpMap, boolean derpForceWebsockets, boole
     }
 
     /** As above with a client of its own, closed when done. */
-    public static Future<ConnectionInfo> fetch(Vertx vertx, URI server, Optional<String> token, Duration timeout) {
+    public static Future<AgentConnectionInfo> fetch(Vertx vertx, URI server, Optional<String> token, Duration timeout) {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis()));
         return fetch(http, server, token, timeout).eventually(() -> http.close());
     }
 
     /** The same info with another DERP map (tests route the relay through an observer). */
-    public ConnectionInfo withDerpMap(DerpMap map) {
-        return new ConnectionInfo(map, derpForceWebsockets, disableDirectConnections);
+    public AgentConnectionInfo withDerpMap(DerpMap map) {
+        return new AgentConnectionInfo(map, derpForceWebsockets, disableDirectConnections);
     }
 
     /** Coder's error body {@code {"message":…}}, or nothing when it is not one. */
