@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.diagnostics.GoDuration;
 import dev.switchboard.tailnet.engine.Diagnostics;
 
 import java.time.Duration;

@@ -60,11 +60,11 @@ public class PingCommand implements Callable<Integer> {
     @Option(names = {"-n", "--num"}, description = "Number of pings (default: until interrupted)")
     Integer num;
 
-    @Option(names = "--wait", defaultValue = "1s", converter = GoDuration.Converter.class,
+    @Option(names = "--wait", defaultValue = "1s", converter = GoDurationOption.Converter.class,
             description = "Interval between pings (default ${DEFAULT-VALUE})")
     Duration wait;
 
-    @Option(names = {"-t", "--timeout"}, defaultValue = "5s", converter = GoDuration.Converter.class,
+    @Option(names = {"-t", "--timeout"}, defaultValue = "5s", converter = GoDurationOption.Converter.class,
             description = "Per-ping timeout (default ${DEFAULT-VALUE})")
     Duration timeout;
 

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.diagnostics.GoDuration;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.diagnostics.GoDuration;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -3,12 +3,22 @@ package dev.switchboard.diagnostics;
 import java.math.BigDecimal;
 import java.time.Duration;
 
-/** Go's time.Duration.String(): {@code 1.5ms}, {@code 312µs}, {@code 2.000001s}, {@code 1m30s}. Pure. */
-final class GoDuration {
+/**
+ * Go's time.Duration.String(): {@code 1.5ms}, {@code 312µs}, {@code 2.000001s}, {@code 1m30s}, as Coder's
+ * diagnostics and {@code coder ping} print durations. Pure.
+ */
+public final class GoDuration {
     private GoDuration() {
     }
 
-    static String format(Duration duration) {
+    /** Rounded to {@code unit} first, as {@code dur.Round(unit)} does (half away from zero). */
+    public static String format(Duration duration, Duration unit) {
+        long u = unit.toNanos();
+        long n = duration.toNanos();
+        return format(Duration.ofNanos((Math.abs(n) + u / 2) / u * u * Long.signum(n)));
+    }
+
+    public static String format(Duration duration) {
         long nanos = duration.toNanos();
         if (nanos == 0) {
             return "0s";

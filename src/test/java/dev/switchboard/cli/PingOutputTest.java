@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.diagnostics.GoDuration;
 import dev.switchboard.tailnet.engine.Diagnostics;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -23,17 +24,17 @@ class PingOutputTest {
         assertEquals("1.234s", GoDuration.format(Duration.ofMillis(1234), Duration.ofMillis(1)));
         assertEquals("1m5s", GoDuration.format(Duration.ofSeconds(65), Duration.ofSeconds(1)));
         assertEquals("0s", GoDuration.format(Duration.ofNanos(100_000), Duration.ofMillis(1)));
-        assertEquals("1.5ms", GoDuration.format(1_500_000));
+        assertEquals("1.5ms", GoDuration.format(Duration.ofNanos(1_500_000)));
     }
 
     @Test
     void goDurationsParse() {
-        assertEquals(Duration.ofMillis(500), GoDuration.parse("500ms"));
-        assertEquals(Duration.ofSeconds(90), GoDuration.parse("1m30s"));
-        assertEquals(Duration.ofMillis(1500), GoDuration.parse("1.5s"));
-        assertNull(GoDuration.parse("5"));
-        assertNull(GoDuration.parse("0s"));
-        assertNull(GoDuration.parse("1s x"));
+        assertEquals(Duration.ofMillis(500), GoDurationOption.parse("500ms"));
+        assertEquals(Duration.ofSeconds(90), GoDurationOption.parse("1m30s"));
+        assertEquals(Duration.ofMillis(1500), GoDurationOption.parse("1.5s"));
+        assertNull(GoDurationOption.parse("5"));
+        assertNull(GoDurationOption.parse("0s"));
+        assertNull(GoDurationOption.parse("1s x"));
     }
 
     @Test

@@ -8,16 +8,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/**
- * Go's {@code time.Duration.String()} for the values Coder prints ({@code 3ms}, {@code 1.234s}, {@code 1m5s},
- * {@code 0s}), which is what {@code coder ping} shows after rounding to the millisecond.
- */
-final class GoDuration {
+/** Go-style duration flags, parsed as {@code time.ParseDuration} does; printing is {@code diagnostics.GoDuration}. */
+final class GoDurationOption {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     private static final Map<String, Long> UNIT_NANOS = Map.of("ns", 1L, "us", 1_000L, "µs", 1_000L,
             "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
 
-    private GoDuration() {
+    private GoDurationOption() {
     }
 
     /** {@code time.ParseDuration} for positive values ({@code 500ms}, {@code 1s}, {@code 1m30s}); null if not one. */
@@ -43,43 +40,5 @@ final class GoDuration {
             }
             return d;
         }
-    }
-
-    /** Rounded to {@code unit} first, as {@code dur.Round(unit)} does (half away from zero). */
-    static String format(Duration d, Duration unit) {
-        long u = unit.toNanos();
-        long n = d.toNanos();
-        long rounded = (n + u / 2) / u * u;
-        return format(rounded);
-    }
-
-    static String format(long nanos) {
-        if (nanos == 0) {
-            return "0s";
-        }
-        if (nanos < 1_000) {
-            return nanos + "ns";
-        }
-        if (nanos < 1_000_000) {
-            return decimal(nanos, 1_000) + "µs";
-        }
-        if (nanos < 1_000_000_000) {
-            return decimal(nanos, 1_000_000) + "ms";
-        }
-        long hours = nanos / 3_600_000_000_000L;
-        long minutes = nanos / 60_000_000_000L % 60;
-        long rest = nanos % 60_000_000_000L;
-        StringBuilder out = new StringBuilder();
-        if (hours > 0) {
-            out.append(hours).append('h');
-        }
-        if (hours > 0 || minutes > 0) {
-            out.append(minutes).append('m');
-        }
-        return out.append(decimal(rest, 1_000_000_000)).append('s').toString();
-    }
-
-    private static String decimal(long value, long unit) {
-        return BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
     }
 }
