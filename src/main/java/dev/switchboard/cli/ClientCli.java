@@ -45,7 +45,7 @@ public final class ClientCli {
             if (e instanceof UsageError usage) {
                 err.println(usage.line());
             } else {
-                err.println("switchboard: " + cmd.getCommandName() + ": " + e.getMessage());
+                err.println(prefix(cmd) + e.getMessage());
             }
             if (verbose) {
                 e.printStackTrace(err);
@@ -62,7 +62,11 @@ public final class ClientCli {
             return "switchboard: " + option.longestName() + ": " + conversion.getMessage();
         }
         // Picocli's own one-liners ("Missing required option: '--role=<role>'", "Unknown option: '--x'").
-        return "switchboard: " + e.getCommandLine().getCommandName() + ": " + e.getMessage()
-                + " (see --help)";
+        return prefix(e.getCommandLine()) + e.getMessage() + " (see --help)";
+    }
+
+    /** {@code switchboard: token: } for a subcommand, {@code switchboard: } for the root (not "switchboard: switchboard:"). */
+    private static String prefix(CommandLine where) {
+        return where.getParent() == null ? "switchboard: " : "switchboard: " + where.getCommandName() + ": ";
     }
 }

@@ -105,6 +105,12 @@ class ClientCommandsTest {
     }
 
     @Test
+    void unknownCommandNamesTheProgramOnce() {
+        assertEquals(2, run("bogus"));
+        assertEquals("switchboard: Unmatched argument at index 0: 'bogus' (see --help)", err.toString().strip());
+    }
+
+    @Test
     void helpListsTheSubcommands() {
         assertEquals(0, run("--help"));
         String text = out.toString();
