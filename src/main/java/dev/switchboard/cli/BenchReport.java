@@ -45,7 +45,8 @@ final class BenchReport {
                 .field("max_ms", stats.maxNanos() / 1e6, 3);
     }
 
-    private BenchReport raw(String name, String value) {
+    /** A value written as given: a JSON array or object the caller built. */
+    BenchReport raw(String name, String value) {
         json.append(",\"").append(name).append("\":").append(value);
         return this;
     }

@@ -1,14 +1,22 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.bench.FreshServer;
 import dev.switchboard.testing.TestRelay;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A bench tool runs on plain picocli and its own Vert.x: only its report on stdout, no Quarkus. */
@@ -29,5 +37,20 @@ class BenchWithoutQuarkusTest {
         assertEquals(0, code, String.join("\n", lines));
         assertEquals(2, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(1).startsWith("{\"bench\":\"derp-latency\",\"size\":64,\"samples\":20,"), lines.get(1));
+    }
+
+    @Test
+    void coldStartNeedsAWarmWindowToCompareWith() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new SwitchboardCommand()).setErr(new PrintWriter(err, true));
+        assertEquals(2, ClientCli.execute(commandLine, "bench", "cold-start", "--runs", "1"));
+        assertEquals("switchboard: --runs: at least 2 (the last is the warm one)", err.toString().strip());
+    }
+
+    @Test
+    void aServerThatExitsBeforeReadyIsReported(@TempDir Path dir) {
+        Exception failure = assertThrows(IllegalStateException.class,
+                () -> FreshServer.start(List.of("sh", "-c", "exit 3"), Map.of(), dir.resolve("server.log")));
+        assertEquals("the server exited with status 3 before it was ready (see its log)", failure.getMessage());
     }
 }

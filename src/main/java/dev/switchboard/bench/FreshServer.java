@@ -1,0 +1,118 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A server process started the way a user starts one (a command such as {@code bin/switchboard server}), with a
+ * throw-away config directory and a free loopback port, timed from {@code exec} until {@code GET /healthz} answers
+ * 200: what "start to ready" means for a pod behind a readiness probe. Closing it sends SIGTERM, then kills.
+ */
+public final class FreshServer implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path configDir;
+    private final URI base;
+    private final Duration startToReady;
+
+    private FreshServer(Process process, Path configDir, URI base, Duration startToReady) {
+        this.process = process;
+        this.configDir = configDir;
+        this.base = base;
+        this.startToReady = startToReady;
+    }
+
+    /** Starts {@code command} with {@code extraEnv} and waits until it is ready; its output goes to {@code log}. */
+    public static FreshServer start(List<String> command, Map<String, String> extraEnv, Path log) throws Exception {
+        Path configDir = Files.createTempDirectory("switchboard-bench-");
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("CODER_CONFIG_DIR", configDir.toString());
+        env.put("CODER_HTTP_ADDRESS", "127.0.0.1:" + port);
+        env.put("CODER_PROMETHEUS_ADDRESS", "127.0.0.1:0");
+        env.put("CODER_STUN_LISTEN_ADDRESSES", "127.0.0.1:0");
+        env.putAll(extraEnv);
+        URI base = URI.create("http://127.0.0.1:" + port);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            awaitReady(process, base);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            deleteTree(configDir);
+            throw e;
+        }
+        return new FreshServer(process, configDir, base, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    public URI derpUrl() {
+        return base.resolve("/derp");
+    }
+
+    public Duration startToReady() {
+        return startToReady;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private static void awaitReady(Process process, URI base) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with status " + process.exitValue()
+                        + " before it was ready (see its log)");
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // Connection refused until the listener is bound: poll again.
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        deleteTree(configDir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

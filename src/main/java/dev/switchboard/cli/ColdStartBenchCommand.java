@@ -1,0 +1,128 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.bench.DerpLatency;
+import dev.switchboard.bench.DerpLoad;
+import dev.switchboard.bench.DerpSink;
+import dev.switchboard.bench.FreshServer;
+import dev.switchboard.bench.LatencyStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code switchboard bench cold-start}: the cold-start rows of bench/README.md from fresh servers. For each start:
+ * exec the server command, time it to ready, then run paced DERP windows back to back — the first one is what a pod
+ * that has just started serves, the last one the warm figure — and the idle round trip. The tool warms its own
+ * clients against an in-process sink first, so the first window measures the server's coldness, not the tool's.
+ */
+@Command(name = "cold-start", mixinStandardHelpOptions = true,
+        description = "Fresh servers: start to ready, first paced run after readiness against the warm one, idle round trip.")
+public class ColdStartBenchCommand implements Callable<Integer> {
+    @ParentCommand
+    BenchCommand bench;
+
+    @Option(names = "--command", defaultValue = "bin/switchboard server",
+            description = "How a server is started, split on spaces (default ${DEFAULT-VALUE})")
+    String command;
+
+    @Option(names = "--starts", defaultValue = "3", description = "Fresh servers, one after the other (default ${DEFAULT-VALUE})")
+    int starts;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Paced windows per server; the last is the warm one (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--pairs", defaultValue = "4", description = "Sender/receiver pairs (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--size", defaultValue = "1200", description = "Packet bytes (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--pps", defaultValue = "5000", description = "Packets/s per pair (default ${DEFAULT-VALUE})")
+    int pps;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Length of each window (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--tool-warmup", defaultValue = "8", description = "Seconds the tool sends into its own sink first (default ${DEFAULT-VALUE})")
+    int toolWarmup;
+
+    @Option(names = "--idle-count", defaultValue = "20000", description = "Idle round trips after the windows; 0 = none (default ${DEFAULT-VALUE})")
+    int idleCount;
+
+    @Option(names = "--log", defaultValue = "target/bench-cold-start.log", description = "Server output, appended (default ${DEFAULT-VALUE})")
+    Path log;
+
+    @Override
+    public Integer call() throws Exception {
+        if (starts < 1 || runs < 2) {
+            throw new UsageError(starts < 1 ? "--starts" : "--runs", starts < 1 ? "at least 1" : "at least 2 (the last is the warm one)");
+        }
+        warmTool();
+        List<String> argv = Arrays.asList(command.trim().split("\\s+"));
+        if (log.getParent() != null) {
+            Files.createDirectories(log.getParent());
+        }
+        BenchReport report = new BenchReport("cold-start");
+        List<Long> readyMillis = new ArrayList<>();
+        List<String> p99s = new ArrayList<>();
+        List<String> idle = new ArrayList<>();
+        double worstRatio = 0;
+        for (int s = 1; s <= starts; s++) {
+            try (FreshServer server = FreshServer.start(argv, Map.of(), log)) {
+                long ready = server.startToReady().toMillis();
+                double[] p99 = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    p99[r] = paced(server).latency().p99Nanos() / 1e6;
+                }
+                double ratio = p99[0] / p99[runs - 1];
+                worstRatio = Math.max(worstRatio, ratio);
+                String idleText = "";
+                if (idleCount > 0) {
+                    LatencyStats rtt = DerpLatency.run(bench.vertx(), server.derpUrl(), false, idleCount, 64, 2000);
+                    idle.add(ms(rtt.p99Nanos() / 1e6));
+                    idleText = String.format(Locale.ROOT, "; idle round trip p50 %.3f ms, p99 %.3f ms",
+                            rtt.p50Nanos() / 1e6, rtt.p99Nanos() / 1e6);
+                }
+                readyMillis.add(ready);
+                p99s.add(Arrays.stream(p99).mapToObj(ColdStartBenchCommand::ms).collect(Collectors.joining(",", "[", "]")));
+                report.line("start %d: ready in %d ms; paced p99 by window %s ms; first/warm %.2f%s", s, ready,
+                        Arrays.stream(p99).mapToObj(ColdStartBenchCommand::ms).collect(Collectors.joining(" ")),
+                        ratio, idleText);
+            }
+        }
+        return report.line("worst first/warm ratio %.2f (target <= 1.20)", worstRatio)
+                .field("pairs", pairs).field("size", size).field("pps_per_pair", pps).field("seconds", seconds)
+                .raw("ready_ms", readyMillis.toString()).raw("p99_ms", p99s.toString())
+                .raw("idle_p99_ms", idle.toString()).field("worst_ratio", worstRatio, 2)
+                .print(true);
+    }
+
+    private void warmTool() throws Exception {
+        DerpLoad.Plan plan = new DerpLoad.Plan(null, false, pairs, size, Duration.ZERO, Duration.ofSeconds(toolWarmup), pps);
+        try (DerpSink sink = new DerpSink(bench.vertx())) {
+            new DerpLoad(bench.vertx(), plan).runInto(sink);
+        }
+    }
+
+    /** One window that starts the moment its clients are connected: no warm-up is left out. */
+    private DerpLoad.Result paced(FreshServer server) throws Exception {
+        DerpLoad.Plan plan = new DerpLoad.Plan(server.derpUrl(), false, pairs, size, Duration.ZERO,
+                Duration.ofSeconds(seconds), pps);
+        return new DerpLoad(bench.vertx(), plan).run();
+    }
+
+    private static String ms(double millis) {
+        return String.format(Locale.ROOT, "%.3f", millis);
+    }
+}
