@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,17 +20,20 @@ public class PublicListener {
     private final String bindHost;
     private final int configuredPort;
     private final URI accessUrl;
+    private final Duration idleTimeout;
 
     @Inject
     public PublicListener(@ConfigProperty(name = "quarkus.http.host") String bindHost,
                           @ConfigProperty(name = "quarkus.http.port") int configuredPort,
+                          @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout,
                           SwitchboardConfig config) {
-        this(bindHost, configuredPort, config.accessUrl());
+        this(bindHost, configuredPort, idleTimeout, config.accessUrl());
     }
 
-    PublicListener(String bindHost, int configuredPort, Optional<String> accessUrl) {
+    PublicListener(String bindHost, int configuredPort, Duration idleTimeout, Optional<String> accessUrl) {
         this.bindHost = bindHost;
         this.configuredPort = configuredPort;
+        this.idleTimeout = idleTimeout;
         String access = accessUrl.orElse(url(configuredPort).toString());
         ConfigOptions.named("CODER_ACCESS_URL").validate(access);
         this.accessUrl = URI.create(access.strip());
@@ -48,6 +52,11 @@ public class PublicListener {
     /** CODER_ACCESS_URL, or the loopback URL of the configured port when unset. */
     public URI accessUrl() {
         return accessUrl;
+    }
+
+    /** How long Vert.x keeps an idle HTTP connection open (application.properties: 90 s). */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     /** The port Quarkus really bound: under test or with port 0 the ephemeral port it publishes once bound. */

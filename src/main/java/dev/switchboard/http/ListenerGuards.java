@@ -18,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
@@ -58,10 +57,9 @@ public class ListenerGuards {
     private final Vertx vertx;
     private final PublicListener listener;
 
-    public ListenerGuards(SwitchboardConfig config, MeterRegistry registry, Vertx vertx, PublicListener listener,
-                               @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+    public ListenerGuards(SwitchboardConfig config, MeterRegistry registry, Vertx vertx, PublicListener listener) {
         this.timeoutNanos = config.httpReadHeaderTimeout().toNanos();
-        this.nextHeadNanos = idleTimeout.toNanos() + timeoutNanos;
+        this.nextHeadNanos = listener.idleTimeout().toNanos() + timeoutNanos;
         this.timeouts = HotPathCounter.register(registry, "switchboard.http.head.timeouts", null,
                 "Connections closed for not sending a complete request head in time");
         this.refused = HotPathCounter.register(registry, "switchboard.http.accept.refused", null,
