@@ -3,6 +3,7 @@ package dev.switchboard.diagnostics;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.ServerInfo;
 import dev.switchboard.derp.client.DerpClient;
+import dev.switchboard.derp.client.CertName;
 import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derp.client.DerpMessage;
 import dev.switchboard.derpmap.DerpNode;
@@ -95,7 +96,8 @@ final class MessageExchange {
             return Future.failedFuture("out of time");
         }
         DerpClientOptions options = new DerpClientOptions(url, NodePrivateKey.generate(), Optional.empty(), webSocket,
-                Optional.empty(), node.insecureForTests(), left, Optional.empty(), Optional.empty());
+                Optional.empty(), node.insecureForTests(), left, Optional.empty(), Optional.empty(),
+                CertName.forNode(node.certName(), node.hostName()));
         logs.get(client).add("connecting to " + url + (webSocket ? " over WebSocket" : ""));
         return DerpClient.connect(vertx, context, options).onSuccess(c -> {
             if (result.future().isComplete()) {

@@ -6,6 +6,7 @@ import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.Handshake;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
+import dev.switchboard.derp.client.CertName;
 import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derp.client.DerpMessage;
 import dev.switchboard.derp.server.DerpServer;
@@ -115,6 +116,22 @@ class TlsRelayTest {
         await().until(() -> "over tls".equals(received.get()));
         TestRelay.await(upgraded.close());
         TestRelay.await(ws.close());
+    }
+
+    @Test
+    void certNameIsVerifiedInsteadOfTheDialledAddressAndAPinAcceptsOnlyItsCertificate() {
+        URI byAddress = URI.create("https://127.0.0.1:" + https.getPort() + "/derp");
+        String pin = DevelopmentCertificate.pin(CONFIG_DIR).orElseThrow();
+        for (boolean webSocket : new boolean[]{false, true}) {
+            DerpClientOptions options = DerpClientOptions.of(byAddress, NodePrivateKey.generate()).withWebSocket(webSocket);
+            TestRelay.await(TestRelay.await(DerpClient.connect(vertx,
+                    options.withTrustPem(CERT).withCertName(new CertName("localhost")))).close());
+            TestRelay.await(TestRelay.await(DerpClient.connect(vertx, options.withCertName(new CertName(pin)))).close());
+            assertTrue(DerpClient.connect(vertx, options.withTrustPem(CERT).withCertName(new CertName("elsewhere.example")))
+                    .toCompletionStage().toCompletableFuture().handle((c, e) -> e != null).join(), "wrong name accepted");
+            assertTrue(DerpClient.connect(vertx, options.withCertName(new CertName("sha256-raw:" + "00".repeat(32))))
+                    .toCompletionStage().toCompletableFuture().handle((c, e) -> e != null).join(), "wrong pin accepted");
+        }
     }
 
     @Test

@@ -15,8 +15,11 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -35,12 +38,13 @@ final class DerpDialer {
     private static Future<DerpClient> upgrade(Vertx vertx, DerpClientOptions options, Context context) {
         NetClientOptions netOptions = new NetClientOptions()
                 .setSsl(options.tls()).setTrustAll(options.trustAll())
-                .setHostnameVerificationAlgorithm(options.trustAll() ? "" : "HTTPS")
+                .setHostnameVerificationAlgorithm(verifiesName(options) ? "HTTPS" : "")
                 .setConnectTimeout((int) options.connectTimeout().toMillis()).setTcpNoDelay(true);
-        options.trustPem().ifPresent(pem -> netOptions.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
+        trust(options).ifPresent(netOptions::setTrustOptions);
         NetClient net = vertx.createNetClient(netOptions);
         NodeKey fastStartKey = options.serverKey().orElse(null);
-        return opened(net.connect(options.port(), options.url().getHost(), options.url().getHost()), net::close,
+        // The third argument is the TLS peer name: SNI and the name the certificate is verified against.
+        return opened(net.connect(options.port(), options.url().getHost(), options.serverName()), net::close,
                 socket -> {
                     DerpClient client = new DerpClient(options, context, net::close, fastStartKey == null, fastStartKey);
                     client.attach(new NetSocketConnection(socket, context));
@@ -56,12 +60,14 @@ final class DerpDialer {
 
     private static Future<DerpClient> webSocket(Vertx vertx, DerpClientOptions options, Context context) {
         WebSocketClientOptions wsOptions = new WebSocketClientOptions()
-                .setSsl(options.tls()).setTrustAll(options.trustAll()).setVerifyHost(!options.trustAll())
+                .setSsl(options.tls()).setTrustAll(options.trustAll()).setVerifyHost(verifiesName(options))
                 .setConnectTimeout((int) options.connectTimeout().toMillis())
                 .setMaxFrameSize(DerpLimits.MAX_SERVER_FRAME_LEN).setMaxMessageSize(2 * DerpLimits.MAX_SERVER_FRAME_LEN);
-        options.trustPem().ifPresent(pem -> wsOptions.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
+        trust(options).ifPresent(wsOptions::setTrustOptions);
         WebSocketClient ws = vertx.createWebSocketClient(wsOptions);
-        WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(options.url().getHost())
+        // Host (and so SNI and the verified name) is the certificate's name; the socket goes to the URL's host.
+        WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(options.serverName())
+                .setServer(SocketAddress.inetSocketAddress(options.port(), options.url().getHost()))
                 .setPort(options.port()).setSsl(options.tls()).setURI(options.url().getRawPath())
                 .addSubProtocol("derp");
         return opened(ws.connect(connect), ws::close, socket -> {
@@ -69,6 +75,19 @@ final class DerpDialer {
             client.attach(new WebSocketConnection(socket, context));
             return handshake(vertx, options, client);
         });
+    }
+
+    /** A pinned certificate is accepted by its hash alone (tailscale net/tlsdial); otherwise names are checked. */
+    private static boolean verifiesName(DerpClientOptions options) {
+        return !options.trustAll() && options.certName().flatMap(CertName::pin).isEmpty();
+    }
+
+    private static Optional<TrustOptions> trust(DerpClientOptions options) {
+        Optional<CertName> pinned = options.certName().filter(name -> name.pin().isPresent());
+        if (pinned.isPresent() && !options.trustAll()) {
+            return Optional.of(TrustOptions.wrap(pinned.get().pinnedTrustManager()));
+        }
+        return options.trustPem().map(pem -> new PemTrustOptions().addCertPath(pem.toString()));
     }
 
     /** Starts the session once the socket is open; if it did not open, releases the Vert.x client made for it. */
@@ -89,7 +108,7 @@ final class DerpDialer {
 
     private static Buffer upgradeRequest(DerpClientOptions options) {
         StringBuilder head = new StringBuilder("GET ").append(options.url().getRawPath()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(options.url().getHost()).append(':').append(options.port()).append("\r\n")
+                .append("Host: ").append(options.serverName()).append(':').append(options.port()).append("\r\n")
                 .append("User-Agent: switchboard-derp-client\r\n")
                 .append("Connection: Upgrade\r\n")
                 .append("Upgrade: DERP\r\n");

@@ -1,6 +1,7 @@
 package dev.switchboard.tailnet.magicsock;
 
 import dev.switchboard.derp.NodePrivateKey;
+import dev.switchboard.derp.client.CertName;
 import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derpmap.DerpNode;
 import dev.switchboard.derpmap.DerpRegion;
@@ -9,31 +10,41 @@ import io.netty.util.NetUtil;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How to dial a DERP region's nodes, in the map's priority order (tailscale {@code derp/derphttp/derphttp_client.go
- * dialRegion}, Coder fork's {@code ForceHTTP}; field meanings in {@code tailcfg/derpmap.go}). STUN-only nodes are
- * skipped. Pure.
+ * dialRegion}/{@code dialNode}/{@code tlsServerName}, Coder fork's {@code ForceHTTP}; field meanings in
+ * {@code tailcfg/derpmap.go}). STUN-only nodes are skipped. Pure.
  *
- * <p>{@link DerpClientOptions} dials the URL's host and verifies TLS against it, so: an {@code IPv4}/{@code IPv6}
- * literal replaces DNS only where no certificate is checked ({@code ForceHTTP}, {@code InsecureForTests}); a node
- * whose {@code CertName} differs from its {@code HostName} (a different name or a {@code sha256-raw:} pin) is skipped
- * unless {@code InsecureForTests}, since its certificate cannot be verified as Tailscale would.
+ * <p>As Tailscale's client: an {@code IPv4} literal (else {@code IPv6}) is dialled instead of resolving
+ * {@code HostName}, and TLS verifies the certificate against {@code CertName} if set, else {@code HostName}; a
+ * {@code sha256-raw:} CertName pins the certificate itself ({@link CertName}). A node whose CertName cannot be
+ * understood is skipped.
  */
 public final class DerpNodeDial {
     private DerpNodeDial() {
     }
 
-    /** One node's connection options, or none (STUN-only, no usable address, unverifiable certificate). */
+    /** One node's connection options, or none (STUN-only, no usable address, unusable CertName). */
     public static List<DerpClientOptions> forRegion(DerpRegion region, NodePrivateKey key, boolean webSocket) {
         List<DerpClientOptions> out = new ArrayList<>();
         for (DerpNode node : region.nodes()) {
             URI url = url(node);
+            Optional<CertName> certName;
+            try {
+                certName = certName(node, url);
+            } catch (IllegalArgumentException malformed) {
+                continue;
+            }
             if (url == null) {
                 continue;
             }
             DerpClientOptions options = DerpClientOptions.of(url, key).withWebSocket(webSocket)
                     .withTrustAll(node.insecureForTests());
+            if (certName.isPresent()) {
+                options = options.withCertName(certName.get());
+            }
             if (!node.name().isEmpty() && !node.equals(region.nodes().getFirst())) {
                 options = options.withIdealNode(region.nodes().getFirst().name());
             }
@@ -42,18 +53,12 @@ public final class DerpNodeDial {
         return out;
     }
 
-    /** {@code https://<host>[:<DERPPort>]/derp}, {@code http://} with ForceHTTP; null when the node cannot be dialled. */
+    /** {@code https://<IPv4, IPv6 or HostName>[:<DERPPort>]/derp}, {@code http://} with ForceHTTP; null when it cannot be dialled. */
     static URI url(DerpNode node) {
         if (node.stunOnly()) {
             return null;
         }
-        boolean verified = !node.forceHttp() && !node.insecureForTests();
-        String cert = node.certName() == null ? "" : node.certName();
-        if (verified && !cert.isEmpty() && !cert.equals(node.hostName())) {
-            return null;
-        }
-        String host = verified ? node.hostName() : firstNonEmpty(literal(node.ipv4()), literal(node.ipv6()),
-                node.hostName());
+        String host = firstNonEmpty(literal(node.ipv4()), literal(node.ipv6()), node.hostName());
         if (host.isEmpty()) {
             return null;
         }
@@ -62,6 +67,14 @@ public final class DerpNodeDial {
         return URI.create((node.forceHttp() ? "http" : "https") + "://" + authority + ":" + port + "/derp");
     }
 
+    /** The name (or pin) TLS checks when it is not the dialled host; none over plain HTTP or with InsecureForTests. */
+    static Optional<CertName> certName(DerpNode node, URI url) {
+        if (url == null || node.forceHttp() || node.insecureForTests()) {
+            return Optional.empty();
+        }
+        String name = node.certName() != null && !node.certName().isEmpty() ? node.certName() : node.hostName();
+        return CertName.forNode(name, url.getHost());
+    }
     /** A usable IP literal; {@code "none"} or any non-address disables that family (tailcfg.DERPNode). */
     private static String literal(String ip) {
         return ip != null && NetUtil.isValidIpV4Address(ip) || ip != null && NetUtil.isValidIpV6Address(ip) ? ip : "";

@@ -1,6 +1,7 @@
 package dev.switchboard.tailnet.magicsock;
 
 import dev.switchboard.derp.NodePrivateKey;
+import dev.switchboard.derp.client.CertName;
 import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derpmap.DerpNode;
 import dev.switchboard.derpmap.DerpRegion;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,18 +29,30 @@ class DerpNodeDialTest {
     }
 
     @Test
-    void anIpLiteralReplacesDnsOnlyWhereNoCertificateIsChecked() {
-        assertEquals("derp.example.com", DerpNodeDial.url(node("derp.example.com", "192.0.2.1", 0, false, false)).getHost());
+    void anIpLiteralIsDialledAndTlsChecksTheHostName() {
+        DerpNode tls = node("derp.example.com", "192.0.2.1", 0, false, false);
+        assertEquals("192.0.2.1", DerpNodeDial.url(tls).getHost());
+        assertEquals(Optional.of(new CertName("derp.example.com")), DerpNodeDial.certName(tls, DerpNodeDial.url(tls)));
         assertEquals("192.0.2.1", DerpNodeDial.url(node("derp.example.com", "192.0.2.1", 0, true, false)).getHost());
         assertEquals("derp.example.com", DerpNodeDial.url(node("derp.example.com", "none", 0, true, false)).getHost());
-        assertEquals("192.0.2.1", DerpNodeDial.url(node("", "192.0.2.1", 0, false, true)).getHost());
+        DerpNode insecure = node("", "192.0.2.1", 0, false, true);
+        assertEquals("192.0.2.1", DerpNodeDial.url(insecure).getHost());
+        assertEquals(Optional.empty(), DerpNodeDial.certName(insecure, DerpNodeDial.url(insecure)));
+        DerpNode byName = node("derp.example.com", null, 0, false, false);
+        assertEquals(Optional.empty(), DerpNodeDial.certName(byName, DerpNodeDial.url(byName)));
     }
 
     @Test
-    void stunOnlyAndUnverifiableCertNamesAreSkipped() {
+    void certNameIsVerifiedOrPinnedAndAMalformedOneSkipsTheNode() {
         assertNull(DerpNodeDial.url(DerpNode.stunOnly("1stun0", 1, "stun.example.com", 3478)));
-        assertNull(DerpNodeDial.url(node("derp.example.com", null, 0, false, false).withCertName("sha256-raw:00")));
-        assertTrue(DerpNodeDial.url(node("derp.example.com", null, 0, false, false).withCertName("derp.example.com")) != null);
+        String pin = "sha256-raw:" + "ab".repeat(32);
+        List<DerpClientOptions> opts = DerpNodeDial.forRegion(DerpRegion.of(false, 1, "r", "R", List.of(
+                node("derp.example.com", null, 0, false, false).withCertName("sha256-raw:00"),
+                node("derp.example.com", null, 0, false, false).withCertName("relay.example.net"),
+                node("derp.example.com", null, 0, false, false).withCertName(pin))), NodePrivateKey.generate(), false);
+        assertEquals(List.of(Optional.of(new CertName("relay.example.net")), Optional.of(new CertName(pin))),
+                opts.stream().map(DerpClientOptions::certName).toList());
+        assertTrue(opts.get(1).certName().orElseThrow().pin().isPresent());
     }
 
     @Test
