@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -47,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ManifestTest {
     private static final Path BASE = Path.of("deploy", "k8s", "base");
+    private static final Path HA = Path.of("deploy", "k8s", "overlays", "ha");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Map<String, Class<?>> KINDS = Map.of(
@@ -71,7 +73,56 @@ class ManifestTest {
                 }
             }
         }
-        assertEquals(List.of("../../base"), kustomizationResources(Path.of("deploy", "k8s", "overlays", "ha")));
+        assertEquals(List.of("../../base"), kustomizationResources(HA));
+    }
+
+    /**
+     * The ha overlay as kubectl renders it (kustomize is kubectl's, not ours): three replicas spread over nodes, the
+     * database URL from its Secret, no shared relay key (a sibling with our key is a self-connect and never meshed),
+     * the token signing key still shared, an HPA of 3-6. Without kubectl the patches are checked as written.
+     */
+    @Test
+    void haOverlayRunsThreeReplicasOnPostgresWithARelayKeyEach() throws Exception {
+        Deployment deployment;
+        HorizontalPodAutoscaler hpa;
+        Optional<String> rendered = kubectlKustomize(HA);
+        if (rendered.isPresent()) {
+            List<JsonNode> docs = YAML.readValues(YAML.createParser(rendered.get()), JsonNode.class).readAll();
+            deployment = YAML.treeToValue(kind(docs, "Deployment"), Deployment.class);
+            hpa = YAML.treeToValue(kind(docs, "HorizontalPodAutoscaler"), HorizontalPodAutoscaler.class);
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            List<String> env = container.getEnv().stream().map(EnvVar::getName).toList();
+            assertFalse(env.contains("CODER_DERP_SERVER_PRIVATE_KEY_PATH"), env.toString());
+            assertTrue(env.contains("CODER_AUTH_SIGNING_KEY_FILE") && env.contains("POD_IP"), env.toString());
+        } else {
+            deployment = YAML.readValue(HA.resolve("deployment-ha.yaml").toFile(), Deployment.class);
+            hpa = YAML.readValue(HA.resolve("horizontalpodautoscaler-ha.yaml").toFile(), HorizontalPodAutoscaler.class);
+        }
+        assertEquals(3, deployment.getSpec().getReplicas());
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertEquals("kubernetes.io/hostname", pod.getAffinity().getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm().getTopologyKey());
+        EnvVar database = pod.getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("CODER_PG_CONNECTION_URL")).findFirst().orElseThrow();
+        assertEquals("switchboard-postgres", database.getValueFrom().getSecretKeyRef().getName());
+        assertEquals(3, hpa.getSpec().getMinReplicas());
+        assertEquals(6, hpa.getSpec().getMaxReplicas());
+    }
+
+    private static Optional<String> kubectlKustomize(Path dir) throws Exception {
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException notInstalled) {
+            return Optional.empty();
+        }
+        String out = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, kubectl.waitFor(), out);
+        return Optional.of(out);
+    }
+
+    private static JsonNode kind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).findFirst().orElseThrow();
     }
 
     @Test
