@@ -42,6 +42,10 @@ public final class ReplicaRegistry {
     private final List<Consumer<List<Replica>>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<Replica> siblings = List.of();
     private volatile String lastError;
+    /** The last peer check's failures ("" when every mesh peer answered); written into the row on each beat. */
+    private volatile String peerError = "";
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    private final SiblingPings pings;
     private volatile boolean stopped;
     private volatile Future<Void> currentBeat = Future.succeededFuture();
     private long heartbeatTimer = -1;
@@ -56,6 +60,7 @@ public final class ReplicaRegistry {
         this.listenOptions = listenOptions;
         this.self = self;
         this.timings = timings;
+        this.pings = new SiblingPings(vertx);
     }
 
     /**
@@ -91,7 +96,7 @@ public final class ReplicaRegistry {
         if (stopped || !beating.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
-        Future<Void> beat = store.beat(self, "")
+        Future<Void> beat = store.beat(self, peerError)
                 .compose(v -> store.alive(self.id(), seconds(timings)))
                 .onSuccess(this::succeeded)
                 .onFailure(this::failed)
@@ -126,6 +131,26 @@ public final class ReplicaRegistry {
             LOG.infof("Database reachable again after %d failed heartbeats", before);
         }
         publishSiblings(alive);
+        pingMeshPeers();
+    }
+
+    /** One peer check at a time; a slow one (3 s timeouts) is not stacked under the next beats. */
+    private void pingMeshPeers() {
+        if (stopped || !pinging.compareAndSet(false, true)) {
+            return;
+        }
+        pings.ping(meshPeers()).onComplete(result -> {
+            String error = result.result();
+            if (!error.equals(peerError)) {
+                if (error.isEmpty()) {
+                    LOG.info("Every sibling replica's relay answers again");
+                } else {
+                    LOG.warn(error);
+                }
+            }
+            peerError = error;
+            pinging.set(false);
+        });
     }
 
     private void failed(Throwable error) {
@@ -185,7 +210,8 @@ public final class ReplicaRegistry {
             }
         }
         // After a beat in flight, which would otherwise write the row again behind the delete.
-        return currentBeat.transform(r -> store.delete(self.id())).compose(v -> store.publish(self.id()));
+        return currentBeat.transform(r -> store.delete(self.id())).compose(v -> store.publish(self.id()))
+                .eventually(pings::close);
     }
 
     /** The siblings alive at the last successful read (other replicas, any region). */
@@ -210,6 +236,11 @@ public final class ReplicaRegistry {
 
     public int consecutiveFailures() {
         return failures.get();
+    }
+
+    /** Which mesh peers' relays did not answer the last latency check, or "" (Coder's replica {@code error}). */
+    public String peerError() {
+        return peerError;
     }
 
     public Optional<String> lastError() {

@@ -2,6 +2,7 @@ package dev.switchboard.ha;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,12 +141,42 @@ class ReplicaRegistryTest {
         assertEquals(List.of(a.self().id().toString()), database.query("SELECT id::text FROM replicas"));
     }
 
+    @Test
+    void aSiblingWhoseRelayDoesNotAnswerBecomesTheReplicasError() throws Exception {
+        Vertx serverVertx = Vertx.vertx();
+        vertxes.add(serverVertx);
+        HttpServer relay = serverVertx.createHttpServer().requestHandler(request -> request.response()
+                .setStatusCode(request.path().equals("/derp/latency-check") ? 200 : 404).end());
+        int port = relay.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .actualPort();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ReplicaRegistry a = replica("a", 999, FAST);
+        ReplicaRegistry answering = replica("answering", URI.create("http://127.0.0.1:" + port), 999, FAST);
+        ReplicaRegistry silent = replica("silent", URI.create("http://127.0.0.1:" + closedPort), 999, FAST);
+        done(answering.start());
+        done(silent.start());
+        done(a.start());
+        String expected = "Failed to dial peers: ping sibling replica silent (http://127.0.0.1:" + closedPort + "): ";
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.peerError().startsWith(expected));
+        assertTrue(!a.peerError().contains("answering"), a.peerError());
+        await().atMost(Duration.ofSeconds(10)).until(() -> database.query(
+                "SELECT error FROM replicas WHERE id = '" + a.self().id() + "'").equals(List.of(a.peerError())));
+        done(silent.stop());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.peerError().isEmpty());
+    }
+
     private ReplicaRegistry replica(String host, int region, HaTimings timings) {
+        return replica(host, URI.create("http://" + host + ".internal:3000"), region, timings);
+    }
+
+    private ReplicaRegistry replica(String host, URI relayUrl, int region, HaTimings timings) {
         Vertx vertx = Vertx.vertx();
         vertxes.add(vertx);
         return new ReplicaRegistry(vertx, database.pool(vertx), database.connectOptions(),
-                new Replica.Self(UUID.randomUUID(), host, URI.create("http://" + host + ".internal:3000"), region,
-                        "test"), timings);
+                new Replica.Self(UUID.randomUUID(), host, relayUrl, region, "test"), timings);
     }
 
     private static List<UUID> ids(List<Replica> replicas) {
