@@ -17,6 +17,7 @@ import dev.switchboard.tailnet.ip.IpPacket;
 import dev.switchboard.tailnet.magicsock.MagicConn;
 import dev.switchboard.tailnet.magicsock.PathChange;
 import dev.switchboard.tailnet.magicsock.PeerNode;
+import dev.switchboard.tailnet.netcheck.NetcheckReport;
 import dev.switchboard.tailnet.wireguard.AllowedIp;
 import dev.switchboard.vertx.VertxInternals;
 import io.vertx.core.Context;
@@ -125,6 +126,11 @@ public final class Engine {
             public void onPathChange(NodeKey peer, PathChange change) {
                 engine[0].onPathChange(peer, change);
             }
+
+            @Override
+            public void onNetInfo(List<InetSocketAddress> endpoints, NetcheckReport report) {
+                engine[0].onNetInfo(endpoints, report); // the first report starts in join(), after engine[0] is set
+            }
         };
         return MagicConn.start(vertx, context, nodeKey, disco,
                 new MagicConn.Options(options.bindHost(), options.bindPort(), block), listener).map(conn -> {
@@ -150,7 +156,7 @@ public final class Engine {
         if (home > 0) {
             conn.setHome(home);
         }
-        self = new SelfNode(nodeId, key, disco.publicKey(), home, addresses(), conn.endpoints());
+        self = new SelfNode(nodeId, key, disco.publicKey(), home, addresses(), conn.endpoints(), Map.of());
         CoordinatorClientOptions.Target target = options.agent() ? CoordinatorClientOptions.Target.agent()
                 : CoordinatorClientOptions.Target.agentClient(options.agentId());
         coordinator = CoordinatorClient.connect(context, webSockets, http,
@@ -210,7 +216,12 @@ public final class Engine {
         return Future.future(p -> context.runOnContext(v -> p.complete(conn.drops().snapshot())));
     }
 
-    /** The magic socket, for tests that must act on its event loop (sending datagrams from its port). */
+    /** The node we last published (or would, before we have a home), as the coordinator gets it. */
+    public Future<Node> node() {
+        return Future.future(p -> context.runOnContext(v -> p.complete(self.toProto(Instant.now()))));
+    }
+
+    /** The magic socket, for tests that read its keys or act on its event loop. */
     public MagicConn conn() {
         return conn;
     }
@@ -296,6 +307,26 @@ public final class Engine {
             }
         }
         return false;
+    }
+
+    /**
+     * A re-STUN finished (Coder's {@code tailnet/conn.go} net-info callback → {@code nodeUpdater}): the home moves
+     * only when markedly better ({@link HomeRegion#afterReport}), and the node goes out only when something in it
+     * changed — endpoints, home or latencies.
+     */
+    private void onNetInfo(List<InetSocketAddress> endpoints, NetcheckReport report) {
+        int home = HomeRegion.afterReport(self.preferredDerp(), report);
+        if (home != conn.home() && home > 0) {
+            conn.setHome(home);
+        }
+        SelfNode next = self.withNetInfo(home, endpoints, report);
+        if (next.equals(self)) {
+            return;
+        }
+        self = next;
+        if (home > 0) {
+            coordinator.updateSelf(self.toProto(Instant.now()));
+        }
     }
 
     private void onPathChange(NodeKey key, PathChange change) {

@@ -8,6 +8,8 @@ import dev.switchboard.tailnet.disco.DiscoKey;
 import dev.switchboard.tailnet.disco.DiscoMessage;
 import dev.switchboard.tailnet.disco.DiscoPrivateKey;
 import dev.switchboard.tailnet.ip.IpPacket;
+import dev.switchboard.tailnet.netcheck.IpFamily;
+import dev.switchboard.tailnet.netcheck.NetcheckReport;
 import dev.switchboard.tailnet.wireguard.AllowedIp;
 import dev.switchboard.tailnet.wireguard.Messages;
 import dev.switchboard.tailnet.wireguard.NoisePrivateKey;
@@ -30,17 +32,19 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The magic socket: UDP sockets (IPv4, and IPv6 when bound to the wildcard) plus DERP connections, carrying
  * WireGuard and disco for every peer (tailscale {@code wgengine/magicsock/magicsock.go} {@code Conn}, Coder fork).
  * It ties the pure pieces to I/O: {@link DiscoDemux}/{@link DiscoHandler} for disco, {@link WireGuardDevice} for WireGuard, {@link PathEndpoint}
- * per peer for where each datagram goes, {@link DerpConnections} for the relays, {@link OwnEndpoints} for
- * CallMeMaybe.
+ * per peer for where each datagram goes, {@link DerpConnections} for the relays, {@link EndpointDiscovery} and
+ * {@link OwnEndpoints} for our endpoints (STUN over these very sockets) and CallMeMaybe.
  *
  * <p>Threading: confined to one event-loop {@link #context()}; every public method must be called there (the engine
  * runs its coordinator client on the same context). Received datagrams are copied once into a reused buffer and
@@ -67,6 +71,12 @@ public final class MagicConn {
 
         /** A peer's best direct path moved ("magicsock: disco: node … now using …"). */
         void onPathChange(NodeKey peer, PathChange change);
+
+        /**
+         * A re-STUN finished ({@code callNetInfoCallback}): our endpoints as now published (empty in relay-only mode)
+         * and the netcheck report behind them (latencies, preferred region). Called after every report, changed or not.
+         */
+        void onNetInfo(List<InetSocketAddress> endpoints, NetcheckReport report);
     }
 
     /**
@@ -97,8 +107,10 @@ public final class MagicConn {
     private DatagramSocket socket;
     /** The IPv6 socket, or null when the host has no IPv6 or the IPv4 socket is bound to one address. */
     private DatagramSocket socket6;
+    /** Interface addresses with the bound ports: the last source of our endpoints. */
     private List<InetSocketAddress> localEndpoints = List.of();
-    private StunResponses stun;
+    /** Null in relay-only mode (no STUN at all) and until the sockets are bound. */
+    private EndpointDiscovery discovery;
     private InetSocketAddress lastSender;
     private String lastSenderHost;
 
@@ -133,14 +145,19 @@ public final class MagicConn {
         socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(false));
         socket.handler(this::onUdp);
         return socket.listen(options.bindPort(), options.bindHost()).compose(s -> bind6()).map(v -> {
-            List<InetSocketAddress> eps = new ArrayList<>(OwnEndpoints.determine(Optional.empty(), Optional.empty(),
-                    false, Optional.empty(), LocalAddresses.forBind(options.bindHost()), localPort()));
+            List<InetSocketAddress> local = new ArrayList<>();
+            LocalAddresses.forBind(options.bindHost()).forEach(ip -> local.add(AddrPorts.of(ip, localPort())));
             if (socket6 != null) {
                 int port6 = socket6.localAddress().port();
-                LocalAddresses.ipv6().forEach(ip -> eps.add(AddrPorts.of(ip, port6)));
+                LocalAddresses.ipv6().forEach(ip -> local.add(AddrPorts.of(ip, port6)));
             }
-            localEndpoints = List.copyOf(eps);
-            ownEndpoints.update(localEndpoints, System.nanoTime());
+            localEndpoints = List.copyOf(local);
+            if (!options.blockEndpoints()) { // relay-only: no endpoints, no STUN
+                // Local endpoints at once, so the first node has some; the first re-STUN makes them fresh.
+                ownEndpoints.provisional(OwnEndpoints.determine(Optional.empty(), false, Optional.empty(),
+                        localEndpoints, localPort()));
+                discovery = new EndpointDiscovery(vertx, context, this::udpSend, families(), drops, this::onReport);
+            }
             return null;
         });
     }
@@ -181,13 +198,21 @@ public final class MagicConn {
         return ownEndpoints.endpoints();
     }
 
+    /** The same endpoints with where each came from (STUN, local interface …). */
+    public List<Endpoint> endpointSources() {
+        return ownEndpoints.typed();
+    }
+
     public Drops drops() {
         return drops;
     }
 
-    /** A new DERP map and the server's {@code derp_force_websockets}. */
+    /** A new DERP map and the server's {@code derp_force_websockets}; its STUN nodes are asked for our endpoints. */
     public void setDerpMap(DerpMap map, boolean forceWebSocket) {
         derp.setMap(map, forceWebSocket);
+        if (discovery != null) {
+            discovery.setMap(map);
+        }
     }
 
     public DerpMap derpMap() {
@@ -207,20 +232,34 @@ public final class MagicConn {
         return derp.homeConnected();
     }
 
-    /** Registers netcheck's receiver of STUN responses (one at a time; null removes it). */
-    public void stunResponses(StunResponses handler) {
-        this.stun = handler;
-    }
-
-    /** Sends a datagram from the magic socket (netcheck's STUN requests, so mappings match the peers' path). */
-    public void sendDatagram(Buffer datagram, InetSocketAddress to) {
+    /**
+     * Sends a datagram from the magic socket of the target's family (WireGuard, disco, and the re-STUN's requests, so
+     * their mappings are the peers' path); a failure is counted and fails the future.
+     */
+    private Future<Void> udpSend(Buffer datagram, InetSocketAddress to) {
         DatagramSocket via = AddrPorts.is6(to) ? socket6 : socket;
         if (via == null) {
             drops.count(MagicDrop.UDP_SEND_FAILED);
-            return;
+            return Future.failedFuture("no socket for " + AddrPorts.format(to));
         }
-        via.send(datagram, to.getPort(), to.getAddress().getHostAddress())
+        return via.send(datagram, to.getPort(), to.getAddress().getHostAddress())
                 .onFailure(e -> drops.count(MagicDrop.UDP_SEND_FAILED));
+    }
+
+    private Set<IpFamily> families() {
+        return socket6 == null ? EnumSet.of(IpFamily.V4) : EnumSet.of(IpFamily.V4, IpFamily.V6);
+    }
+
+    /**
+     * {@code updateEndpoints}: a finished report becomes our endpoints (a hard NAT adds the STUN address with our
+     * local port); CallMeMaybes waiting for fresh endpoints go out, and the listener decides what to re-publish.
+     */
+    private void onReport(NetcheckReport report) {
+        List<Endpoint> eps = OwnEndpoints.determine(AddrPorts.parse(report.globalV4()),
+                Boolean.TRUE.equals(report.mappingVariesByDestIp()), AddrPorts.parse(report.globalV6()),
+                localEndpoints, localPort());
+        ownEndpoints.update(eps, System.nanoTime()).forEach(this::sendCallMeMaybe);
+        listener.onNetInfo(ownEndpoints.endpoints(), report);
     }
 
     /**
@@ -294,6 +333,9 @@ public final class MagicConn {
     public Future<Void> close() {
         return Future.future(promise -> context.runOnContext(v -> {
             peers.values().forEach(this::stopTimers);
+            if (discovery != null) {
+                discovery.close();
+            }
             derp.close();
             Future<Void> six = socket6 == null ? Future.succeededFuture() : socket6.close();
             (socket == null ? six : Future.all(six, socket.close()).<Void>mapEmpty()).onComplete(promise);
@@ -365,10 +407,10 @@ public final class MagicConn {
     private void route(DiscoDemux.Route route) {
         switch (route) { // UDP routes; DERP's WireGuard never comes here (onDerp)
             case DiscoDemux.Route.Stun s -> {
-                if (stun == null) {
+                if (discovery == null) {
                     drops.count(MagicDrop.STUN_UNHANDLED);
                 } else {
-                    stun.onStunResponse(s.packet(), s.from());
+                    discovery.onStunResponse(s.packet(), s.from());
                 }
             }
             case DiscoDemux.Route.WireGuard wg -> {
@@ -400,7 +442,7 @@ public final class MagicConn {
                 if (derpFrom != null) {
                     derp.send(DerpMagicAddress.of(via).orElseThrow(), derpFrom, Buffer.buffer(c.datagram()));
                 } else {
-                    sendDatagram(Buffer.buffer(c.datagram()), via);
+                    udpSend(Buffer.buffer(c.datagram()), via);
                 }
             }
             case Received.Consumed c -> afterReceive(c.peer());
@@ -436,7 +478,7 @@ public final class MagicConn {
         if (region.isPresent()) {
             derp.send(region.get(), peer, Buffer.buffer(sealed));
         } else {
-            sendDatagram(Buffer.buffer(sealed), to);
+            udpSend(Buffer.buffer(sealed), to);
         }
     }
 
@@ -453,9 +495,12 @@ public final class MagicConn {
             long now = System.nanoTime();
             Optional<OwnEndpoints.CallMeMaybe> cmm = ownEndpoints.callMeMaybe(p.path.publicKey(),
                     round.callMeMaybeVia(), now);
-            // Stale endpoints: re-determine them (the "re-STUN"), which releases every CallMeMaybe waiting on it.
-            (cmm.isPresent() ? List.of(cmm.get()) : ownEndpoints.update(localEndpoints, now))
-                    .forEach(this::sendCallMeMaybe);
+            // Stale endpoints: re-STUN; its report releases every CallMeMaybe waiting on it (relay-only never waits).
+            if (cmm.isPresent()) {
+                sendCallMeMaybe(cmm.get());
+            } else {
+                discovery.reStun("refresh-for-peering");
+            }
         }
     }
 
@@ -476,7 +521,7 @@ public final class MagicConn {
             drops.count(MagicDrop.NO_PATH);
         }
         if (t.udp() != null) {
-            sendDatagram(Buffer.buffer(len).appendBytes(buf, off, len), t.udp());
+            udpSend(Buffer.buffer(len).appendBytes(buf, off, len), t.udp());
         }
         if (t.derp() != null) {
             derp.send(t.derp(), p.path.publicKey(), Buffer.buffer(len).appendBytes(buf, off, len));

@@ -20,7 +20,7 @@ public enum MagicDrop {
     DERP_UNREACHABLE,
     /** A UDP send failed (no route, socket closed). */
     UDP_SEND_FAILED,
-    /** A STUN response arrived while no handler was registered. */
+    /** A STUN response that answers none of our requests (late, unknown, or in relay-only mode, which never STUNs). */
     STUN_UNHANDLED,
     /** A datagram whose source address does not parse (a scoped IPv6 address, say). */
     UNPARSABLE_SOURCE,

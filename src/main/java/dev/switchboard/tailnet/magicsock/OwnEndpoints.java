@@ -2,15 +2,12 @@ package dev.switchboard.tailnet.magicsock;
 
 import dev.switchboard.derp.NodeKey;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Our own UDP endpoints, as published in {@code Node.endpoints} and CallMeMaybe ({@code magicsock.go
@@ -24,7 +21,7 @@ public final class OwnEndpoints {
     }
 
     private final boolean blockEndpoints;
-    private List<InetSocketAddress> endpoints = List.of();
+    private List<Endpoint> endpoints = List.of();
     private long updatedAt = EndpointState.NEVER;
     // Peers whose CallMeMaybe waits for a fresh STUN ({@code onEndpointRefreshed}); one per peer, latest region wins.
     private final Map<NodeKey, DerpMagicAddress> waiting = new LinkedHashMap<>();
@@ -35,44 +32,61 @@ public final class OwnEndpoints {
     }
 
     /**
-     * {@code determineEndpoints} order: port mapping, STUN IPv4, the STUN IPv4 address with our local port (only
-     * behind a hard NAT, where the mapped port is random per destination and the local port sometimes survives),
-     * STUN IPv6, then local interface addresses with the bound port. Loopback addresses are used only when nothing
-     * else exists. Duplicates keep their first position.
+     * {@code determineEndpoints} order: STUN IPv4, the STUN IPv4 address with our local IPv4 port (only behind a
+     * hard NAT, where the mapped port is random per destination and the local port sometimes survives), STUN IPv6,
+     * then the local interface endpoints. Loopback ones are used only when nothing else exists. A duplicate keeps its
+     * first position and type (on loopback the STUN answer is the socket's own address: it stays a STUN endpoint).
+     * Tailscale's port-mapping endpoints (UPnP, NAT-PMP, PCP) would come first; there is no port mapper here.
      */
-    public static List<InetSocketAddress> determine(Optional<InetSocketAddress> portMapped, Optional<InetSocketAddress> stun4,
-            boolean hardNat, Optional<InetSocketAddress> stun6, List<InetAddress> local, int boundPort) {
-        Set<InetSocketAddress> out = new LinkedHashSet<>();
-        portMapped.ifPresent(out::add);
-        stun4.ifPresent(out::add);
+    public static List<Endpoint> determine(Optional<InetSocketAddress> stun4, boolean hardNat,
+                                           Optional<InetSocketAddress> stun6, List<InetSocketAddress> local,
+                                           int boundPort4) {
+        Map<InetSocketAddress, Endpoint.Type> out = new LinkedHashMap<>();
+        stun4.ifPresent(s -> out.putIfAbsent(s, Endpoint.Type.STUN));
         if (hardNat) {
-            stun4.ifPresent(s -> out.add(AddrPorts.of(s.getAddress(), boundPort)));
+            stun4.ifPresent(s -> out.putIfAbsent(AddrPorts.of(s.getAddress(), boundPort4),
+                    Endpoint.Type.STUN4_LOCAL_PORT));
         }
-        stun6.ifPresent(out::add);
+        stun6.ifPresent(s -> out.putIfAbsent(s, Endpoint.Type.STUN));
         List<InetSocketAddress> loopback = new ArrayList<>();
-        for (InetAddress ip : local) {
-            InetSocketAddress a = AddrPorts.of(ip, boundPort);
+        for (InetSocketAddress a : local) {
             if (a.getAddress().isLoopbackAddress()) {
                 loopback.add(a);
             } else {
-                out.add(a);
+                out.putIfAbsent(a, Endpoint.Type.LOCAL);
             }
         }
         if (out.isEmpty()) {
-            out.addAll(loopback);
+            loopback.forEach(a -> out.putIfAbsent(a, Endpoint.Type.LOCAL));
         }
-        return List.copyOf(out);
+        List<Endpoint> eps = new ArrayList<>();
+        out.forEach((addr, type) -> eps.add(new Endpoint(addr, type)));
+        return List.copyOf(eps);
     }
 
-    public List<InetSocketAddress> endpoints() {
+    /** Our endpoints with their sources (empty in relay-only mode). */
+    public List<Endpoint> typed() {
         return blockEndpoints ? List.of() : endpoints;
+    }
+
+    /** Our endpoints as {@code Node.endpoints} and CallMeMaybe carry them (empty in relay-only mode). */
+    public List<InetSocketAddress> endpoints() {
+        return typed().stream().map(Endpoint::addr).toList();
+    }
+
+    /**
+     * Endpoints to publish before the first STUN round finishes (the local ones, known at bind). They do not count as
+     * fresh: a CallMeMaybe still waits for the round, since behind a NAT it is the STUN endpoint the peer needs.
+     */
+    public void provisional(List<Endpoint> local) {
+        endpoints = List.copyOf(local);
     }
 
     /**
      * A STUN round finished with {@code fresh} endpoints. Returns the CallMeMaybes that were waiting for it; whether
      * {@code Node.endpoints} must be re-published is the caller's comparison.
      */
-    public List<CallMeMaybe> update(List<InetSocketAddress> fresh, long now) {
+    public List<CallMeMaybe> update(List<Endpoint> fresh, long now) {
         endpoints = List.copyOf(fresh);
         updatedAt = now;
         List<CallMeMaybe> due = new ArrayList<>();
