@@ -132,4 +132,13 @@ public final class DiscoDemux {
         dropped[reason.ordinal()]++;
         return new Route.Dropped(reason);
     }
+
+    /**
+     * The fast path's test: a WireGuard message type (1–4, little-endian u32) can be neither disco ({@code TS💬})
+     * nor STUN (whose first two bytes are a message type with bit 0x0100 set for responses, so byte 1 ≠ 0 there).
+     * Anything else takes {@link DiscoDemux}'s full sort on a private copy.
+     */
+    static boolean looksLikeWireGuard(byte[] b, int len) {
+        return len >= 4 && b[0] >= 1 && b[0] <= 4 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+    }
 }

@@ -3,12 +3,9 @@ package dev.switchboard.tailnet.magicsock;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derpmap.DerpMap;
-import dev.switchboard.tailnet.disco.DiscoCodec;
 import dev.switchboard.tailnet.disco.DiscoKey;
-import dev.switchboard.tailnet.disco.DiscoMessage;
 import dev.switchboard.tailnet.disco.DiscoPrivateKey;
 import dev.switchboard.tailnet.ip.IpPacket;
-import dev.switchboard.tailnet.netcheck.IpFamily;
 import dev.switchboard.tailnet.netcheck.NetcheckReport;
 import dev.switchboard.tailnet.wireguard.AllowedIp;
 import dev.switchboard.tailnet.wireguard.Messages;
@@ -20,24 +17,16 @@ import dev.switchboard.tailnet.wireguard.WireGuardPeer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.netty.util.NetUtil;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The magic socket: UDP sockets (IPv4, and IPv6 when bound to the wildcard) plus DERP connections, carrying
@@ -55,11 +44,9 @@ public final class MagicConn {
     public static final int TX_HEADROOM = Messages.TRANSPORT_HEADER_SIZE;
     /** An outbound buffer: headroom, an MTU-sized packet, padding to 16 and the tag. */
     public static final int TX_BUFFER_SIZE = TX_HEADROOM + IpPacket.MTU + 16 + Messages.TAG_SIZE;
-    private static final Logger LOG = Logger.getLogger(MagicConn.class);
     private static final int MAX_PEERS = 4096;
     /** Largest datagram read; WireGuard never exceeds MTU + 32, disco and STUN are smaller. */
     private static final int RX_BUFFER_SIZE = 65536;
-    private static final long HEARTBEAT_MS = MagicsockConstants.HEARTBEAT_INTERVAL.toMillis();
 
     /** What the conn delivers upwards, on its event loop. */
     public interface Listener {
@@ -104,15 +91,13 @@ public final class MagicConn {
     private final DerpConnections derp;
     private final Map<NodeKey, MagicPeer> peers = new HashMap<>();
     private final byte[] rx = new byte[RX_BUFFER_SIZE];
-    private DatagramSocket socket;
-    /** The IPv6 socket, or null when the host has no IPv6 or the IPv4 socket is bound to one address. */
-    private DatagramSocket socket6;
+    private final MagicSockets sockets;
+    private final MagicTimers timers;
+    private final DiscoSends discoSends;
     /** Interface addresses with the bound ports: the last source of our endpoints. */
     private List<InetSocketAddress> localEndpoints = List.of();
     /** Null in relay-only mode (no STUN at all) and until the sockets are bound. */
     private EndpointDiscovery discovery;
-    private InetSocketAddress lastSender;
-    private String lastSenderHost;
 
     private MagicConn(Vertx vertx, Context context, NodePrivateKey nodeKey, DiscoPrivateKey disco, Options options,
                       Listener listener) {
@@ -128,6 +113,10 @@ public final class MagicConn {
         this.discoHandler = new DiscoHandler(peerMap);
         this.ownEndpoints = new OwnEndpoints(options.blockEndpoints());
         this.derp = new DerpConnections(vertx, context, nodeKey, System::nanoTime, drops, this::onDerp);
+        this.sockets = new MagicSockets(vertx, drops, this::onUdp);
+        this.discoSends = new DiscoSends(nodeKey, disco, peers, ownEndpoints, derp, sockets,
+                () -> discovery.reStun("refresh-for-peering"), listener::onPathChange);
+        this.timers = new MagicTimers(vertx, device, this::sendWireGuardDue, discoSends);
     }
 
     /** Binds the UDP socket on {@code context} and completes with the running conn. */
@@ -137,43 +126,18 @@ public final class MagicConn {
         return Future.<MagicConn>future(p -> context.runOnContext(v -> conn.bind().map(conn).onComplete(p)));
     }
 
-    /**
-     * Binds IPv4 on the configured address and, for the wildcard, IPv6 on {@code ::} too when the host has it
-     * (Tailscale's {@code pconn4}/{@code pconn6}: two sockets, their own ports unless one is pinned).
-     */
+    /** Binds the UDP sockets; their addresses are our local endpoints until the first re-STUN. */
     private Future<Void> bind() {
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(false));
-        socket.handler(this::onUdp);
-        return socket.listen(options.bindPort(), options.bindHost()).compose(s -> bind6()).map(v -> {
-            List<InetSocketAddress> local = new ArrayList<>();
-            LocalAddresses.forBind(options.bindHost()).forEach(ip -> local.add(AddrPorts.of(ip, localPort())));
-            if (socket6 != null) {
-                int port6 = socket6.localAddress().port();
-                LocalAddresses.ipv6().forEach(ip -> local.add(AddrPorts.of(ip, port6)));
-            }
-            localEndpoints = List.copyOf(local);
+        return sockets.bind(options.bindHost(), options.bindPort()).map(local -> {
+            localEndpoints = local;
             if (!options.blockEndpoints()) { // relay-only: no endpoints, no STUN
                 // Local endpoints at once, so the first node has some; the first re-STUN makes them fresh.
                 ownEndpoints.provisional(OwnEndpoints.determine(Optional.empty(), false, Optional.empty(),
                         localEndpoints, localPort()));
-                discovery = new EndpointDiscovery(vertx, context, this::udpSend, families(), drops, this::onReport);
+                discovery = new EndpointDiscovery(vertx, context, sockets::send, sockets.families(), drops,
+                        this::onReport);
             }
             return null;
-        });
-    }
-
-    private Future<Void> bind6() {
-        if (!LocalAddresses.isWildcard(options.bindHost()) || LocalAddresses.ipv6().isEmpty()) {
-            return Future.succeededFuture();
-        }
-        DatagramSocket s6 = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(true));
-        s6.handler(this::onUdp);
-        return s6.listen(options.bindPort(), "::").<Void>map(s -> {
-            socket6 = s6;
-            return null;
-        }).recover(e -> {
-            LOG.debugf("magicsock: no IPv6 socket: %s", e.getMessage());
-            return s6.close();
         });
     }
 
@@ -190,7 +154,7 @@ public final class MagicConn {
     }
 
     public int localPort() {
-        return socket.localAddress().port();
+        return sockets.localPort();
     }
 
     /** Our endpoints as published in {@code Node.endpoints} (empty in relay-only mode). */
@@ -233,24 +197,6 @@ public final class MagicConn {
     }
 
     /**
-     * Sends a datagram from the magic socket of the target's family (WireGuard, disco, and the re-STUN's requests, so
-     * their mappings are the peers' path); a failure is counted and fails the future.
-     */
-    private Future<Void> udpSend(Buffer datagram, InetSocketAddress to) {
-        DatagramSocket via = AddrPorts.is6(to) ? socket6 : socket;
-        if (via == null) {
-            drops.count(MagicDrop.UDP_SEND_FAILED);
-            return Future.failedFuture("no socket for " + AddrPorts.format(to));
-        }
-        return via.send(datagram, to.getPort(), to.getAddress().getHostAddress())
-                .onFailure(e -> drops.count(MagicDrop.UDP_SEND_FAILED));
-    }
-
-    private Set<IpFamily> families() {
-        return socket6 == null ? EnumSet.of(IpFamily.V4) : EnumSet.of(IpFamily.V4, IpFamily.V6);
-    }
-
-    /**
      * {@code updateEndpoints}: a finished report becomes our endpoints (a hard NAT adds the STUN address with our
      * local port); CallMeMaybes waiting for fresh endpoints go out, and the listener decides what to re-publish.
      */
@@ -258,7 +204,7 @@ public final class MagicConn {
         List<Endpoint> eps = OwnEndpoints.determine(AddrPorts.parse(report.globalV4()),
                 Boolean.TRUE.equals(report.mappingVariesByDestIp()), AddrPorts.parse(report.globalV6()),
                 localEndpoints, localPort());
-        ownEndpoints.update(eps, System.nanoTime()).forEach(this::sendCallMeMaybe);
+        ownEndpoints.update(eps, System.nanoTime()).forEach(discoSends::sendCallMeMaybe);
         listener.onNetInfo(ownEndpoints.endpoints(), report);
     }
 
@@ -271,7 +217,7 @@ public final class MagicConn {
         if (p == null || !p.wg.allowedIps().equals(allowedIps)) {
             PathEndpoint path = p == null ? new PathEndpoint(node.key(), random, options.blockEndpoints()) : p.path;
             if (p != null) {
-                stopTimers(p);
+                timers.stop(p);
             }
             p = new MagicPeer(device.addPeer(node.key(), allowedIps, null), path);
             peers.put(node.key(), p);
@@ -284,7 +230,7 @@ public final class MagicConn {
     public void removePeer(NodeKey key) {
         MagicPeer p = peers.remove(key);
         if (p != null) {
-            stopTimers(p);
+            timers.stop(p);
             device.removePeer(key);
             peerMap.delete(key);
             ownEndpoints.forget(key);
@@ -327,37 +273,30 @@ public final class MagicConn {
         } else {
             transmit(p, buf, 0, n);
         }
-        armWireGuard(p);
+        timers.armWireGuard(p);
     }
 
     public Future<Void> close() {
         return Future.future(promise -> context.runOnContext(v -> {
-            peers.values().forEach(this::stopTimers);
+            peers.values().forEach(timers::stop);
             if (discovery != null) {
                 discovery.close();
             }
             derp.close();
-            Future<Void> six = socket6 == null ? Future.succeededFuture() : socket6.close();
-            (socket == null ? six : Future.all(six, socket.close()).<Void>mapEmpty()).onComplete(promise);
+            sockets.close().onComplete(promise);
         }));
     }
 
     // ---- receive ------------------------------------------------------------------------------------------------
 
-    private void onUdp(DatagramPacket packet) {
-        Buffer data = packet.data();
+    private void onUdp(Buffer data, InetSocketAddress src) {
         int len = data.length();
         if (len > rx.length) {
             drops.count(MagicDrop.OVERSIZED);
             return;
         }
-        InetSocketAddress src = sender(packet);
-        if (src == null) {
-            drops.count(MagicDrop.UNPARSABLE_SOURCE);
-            return;
-        }
         data.getBytes(0, len, rx, 0);
-        if (looksLikeWireGuard(rx, len)) {
+        if (DiscoDemux.looksLikeWireGuard(rx, len)) {
             if (peerMap.endpointForIpPort(src).isEmpty()) {
                 drops.count(MagicDrop.UNTIED_UDP_SOURCE);
                 return;
@@ -375,7 +314,7 @@ public final class MagicConn {
             return;
         }
         payload.getBytes(0, len, rx, 0);
-        if (looksLikeWireGuard(rx, len)) {
+        if (DiscoDemux.looksLikeWireGuard(rx, len)) {
             receiveDerpWireGuard(rx, len, region, source);
             return;
         }
@@ -395,15 +334,6 @@ public final class MagicConn {
         onReceived(device.receive(buf, 0, len, region.toSocketAddress(), false), region.toSocketAddress(), source);
     }
 
-    /**
-     * The fast path's test: a WireGuard message type (1–4, little-endian u32) can be neither disco ({@code TS💬})
-     * nor STUN (whose first two bytes are a message type with bit 0x0100 set for responses, so byte 1 ≠ 0 there).
-     * Anything else takes {@link DiscoDemux}'s full sort on a private copy.
-     */
-    private static boolean looksLikeWireGuard(byte[] b, int len) {
-        return len >= 4 && b[0] >= 1 && b[0] <= 4 && b[1] == 0 && b[2] == 0 && b[3] == 0;
-    }
-
     private void route(DiscoDemux.Route route) {
         switch (route) { // UDP routes; DERP's WireGuard never comes here (onDerp)
             case DiscoDemux.Route.Stun s -> {
@@ -421,7 +351,7 @@ public final class MagicConn {
                             wg.udpFrom(), null);
                 }
             }
-            case DiscoDemux.Route.Disco d -> discoHandler.handle(d, System.nanoTime()).forEach(this::act);
+            case DiscoDemux.Route.Disco d -> discoHandler.handle(d, System.nanoTime()).forEach(discoSends::act);
             case DiscoDemux.Route.Dropped d -> drops.count(d.reason());
         }
     }
@@ -442,7 +372,7 @@ public final class MagicConn {
                 if (derpFrom != null) {
                     derp.send(DerpMagicAddress.of(via).orElseThrow(), derpFrom, Buffer.buffer(c.datagram()));
                 } else {
-                    udpSend(Buffer.buffer(c.datagram()), via);
+                    sockets.send(Buffer.buffer(c.datagram()), via);
                 }
             }
             case Received.Consumed c -> afterReceive(c.peer());
@@ -453,62 +383,7 @@ public final class MagicConn {
     private void afterReceive(WireGuardPeer wg) {
         MagicPeer p = peers.get(wg.publicKey());
         flushStaged(p);
-        armWireGuard(p);
-    }
-
-    // ---- disco --------------------------------------------------------------------------------------------------
-
-    private void act(DiscoHandler.Action action) {
-        switch (action) {
-            case DiscoHandler.Action.SendPong pong -> sendDisco(pong.to(), pong.peer(),
-                    DiscoCodec.seal(new DiscoMessage.Pong(pong.txId().toBytes(), pong.observed()), disco,
-                            pong.recipient()));
-            case DiscoHandler.Action.SendPings pings -> sendRound(peers.get(pings.peer().publicKey()), pings.round());
-            case DiscoHandler.Action.PathChanged change -> {
-                LOG.debugf("magicsock: disco: node %s now using %s", change.peer().publicKey().shortString(),
-                        change.change().to());
-                listener.onPathChange(change.peer().publicKey(), change.change());
-            }
-        }
-    }
-
-    /** {@code sendDiscoMessage}: to a UDP address, or via DERP (a magic address) to node key {@code peer}. */
-    private void sendDisco(InetSocketAddress to, NodeKey peer, byte[] sealed) {
-        Optional<DerpMagicAddress> region = DerpMagicAddress.of(to);
-        if (region.isPresent()) {
-            derp.send(region.get(), peer, Buffer.buffer(sealed));
-        } else {
-            udpSend(Buffer.buffer(sealed), to);
-        }
-    }
-
-    private void sendRound(MagicPeer p, PingRound round) {
-        DiscoKey peerDisco = p == null ? null : p.path.discoKey().orElse(null);
-        if (peerDisco == null) {
-            return;
-        }
-        for (PingRequest ping : round.pings()) {
-            sendDisco(ping.to(), p.path.publicKey(), DiscoCodec.seal(
-                    new DiscoMessage.Ping(ping.txId().toBytes(), nodeKey.publicKey()), disco, peerDisco));
-        }
-        if (round.callMeMaybeVia() != null) {
-            long now = System.nanoTime();
-            Optional<OwnEndpoints.CallMeMaybe> cmm = ownEndpoints.callMeMaybe(p.path.publicKey(),
-                    round.callMeMaybeVia(), now);
-            // Stale endpoints: re-STUN; its report releases every CallMeMaybe waiting on it (relay-only never waits).
-            if (cmm.isPresent()) {
-                sendCallMeMaybe(cmm.get());
-            } else {
-                discovery.reStun("refresh-for-peering");
-            }
-        }
-    }
-
-    private void sendCallMeMaybe(OwnEndpoints.CallMeMaybe cmm) {
-        MagicPeer p = peers.get(cmm.peer());
-        Optional<DiscoKey> peerDisco = p == null ? Optional.empty() : p.path.discoKey();
-        peerDisco.ifPresent(key -> derp.send(cmm.via(), cmm.peer(), Buffer.buffer(
-                DiscoCodec.seal(new DiscoMessage.CallMeMaybe(cmm.endpoints()), disco, key))));
+        timers.armWireGuard(p);
     }
 
     // ---- send ---------------------------------------------------------------------------------------------------
@@ -521,15 +396,23 @@ public final class MagicConn {
             drops.count(MagicDrop.NO_PATH);
         }
         if (t.udp() != null) {
-            udpSend(Buffer.buffer(len).appendBytes(buf, off, len), t.udp());
+            sockets.send(Buffer.buffer(len).appendBytes(buf, off, len), t.udp());
         }
         if (t.derp() != null) {
             derp.send(t.derp(), p.path.publicKey(), Buffer.buffer(len).appendBytes(buf, off, len));
         }
-        sendRound(p, plan.round());
+        discoSends.sendRound(p, plan.round());
         if (plan.startHeartbeat()) {
-            scheduleHeartbeat(p);
+            timers.scheduleHeartbeat(p);
         }
+    }
+
+    /** A WireGuard timer fired: what it produced (handshake retransmit, keepalive …), then what was staged. */
+    private void sendWireGuardDue(MagicPeer p) {
+        for (byte[] d; (d = device.poll(p.wg)) != null; ) {
+            transmit(p, d, 0, d.length);
+        }
+        flushStaged(p);
     }
 
     private void stage(MagicPeer p, byte[] buf, int ipLength) {
@@ -550,68 +433,5 @@ public final class MagicConn {
             p.staged.poll();
             transmit(p, s.buf(), 0, n);
         }
-    }
-
-    // ---- timers -------------------------------------------------------------------------------------------------
-
-    /** Arms one timer for the peer's earliest WireGuard deadline; an earlier deadline replaces a later timer. */
-    private void armWireGuard(MagicPeer p) {
-        long at = device.nextDeadline(p.wg);
-        if (p.removed || at == PeerTimers.UNSET || p.wgTimer >= 0 && p.wgTimerAt - at <= 0) {
-            return;
-        }
-        if (p.wgTimer >= 0) {
-            vertx.cancelTimer(p.wgTimer);
-        }
-        long delayMs = Math.max(1, (at - System.nanoTime() + 999_999) / 1_000_000);
-        p.wgTimerAt = at;
-        p.wgTimer = vertx.setTimer(delayMs, t -> {
-            p.wgTimer = -1;
-            p.wgTimerAt = PeerTimers.UNSET;
-            if (!p.removed) {
-                for (byte[] d; (d = device.poll(p.wg)) != null; ) {
-                    transmit(p, d, 0, d.length);
-                }
-                flushStaged(p);
-                armWireGuard(p);
-            }
-        });
-    }
-
-    private void scheduleHeartbeat(MagicPeer p) {
-        p.heartbeatTimer = vertx.setTimer(HEARTBEAT_MS, t -> {
-            p.heartbeatTimer = -1;
-            if (p.removed) {
-                return;
-            }
-            HeartbeatPlan hb = p.path.heartbeat(System.nanoTime());
-            sendRound(p, hb.round());
-            if (hb.reschedule()) {
-                scheduleHeartbeat(p);
-            }
-        });
-    }
-
-    private void stopTimers(MagicPeer p) {
-        p.removed = true;
-        for (long timer : new long[] {p.wgTimer, p.heartbeatTimer}) {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-        }
-    }
-
-    /** The sender as an {@link InetSocketAddress}; consecutive datagrams from one peer reuse the last one. */
-    private InetSocketAddress sender(DatagramPacket packet) {
-        io.vertx.core.net.SocketAddress s = packet.sender();
-        if (lastSender == null || lastSender.getPort() != s.port() || !s.hostAddress().equals(lastSenderHost)) {
-            java.net.InetAddress ip = NetUtil.createInetAddressFromIpAddressString(s.hostAddress());
-            if (ip == null) {
-                return null;
-            }
-            lastSenderHost = s.hostAddress();
-            lastSender = AddrPorts.of(ip, s.port());
-        }
-        return lastSender;
     }
 }
