@@ -6,6 +6,11 @@
 CREATE TYPE coordinator_status AS ENUM ('ok', 'stopped');
 ALTER TABLE coordinators ADD COLUMN status coordinator_status NOT NULL DEFAULT 'ok';
 
+-- The node key (Node.key, 34 bytes) of the peer's node, so relay admission (CODER_DERP_SERVER_VERIFY_CLIENTS)
+-- finds a key any replica's peer announced without decoding every node.
+ALTER TABLE peers ADD COLUMN node_key bytea;
+CREATE INDEX peers_node_key ON peers (node_key);
+
 -- The cleanups (CleanTailnetCoordinators, CleanTailnetLostPeers, CleanTailnetTunnels in Coder's
 -- coderd/database/queries/tailnet.sql) select old rows in bounded batches; these keep that an index scan.
 CREATE INDEX coordinators_heartbeat_at ON coordinators (heartbeat_at);

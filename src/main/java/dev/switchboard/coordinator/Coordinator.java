@@ -284,6 +284,17 @@ public final class Coordinator {
         }
     }
 
+    /**
+     * Whether a peer coordinating here, or a tunnel peer of one on another replica, announced this node key (34-byte
+     * {@code Node.key}); relay admission (CODER_DERP_SERVER_VERIFY_CLIENTS) asks.
+     */
+    public boolean announced(com.google.protobuf.ByteString nodeKey) {
+        synchronized (lock) {
+            return peers.values().stream().anyMatch(p -> p.node != null && nodeKey.equals(p.node.getKey()))
+                    || remote.announced(nodeKey);
+        }
+    }
+
     /** The IDs of the peers connected now. */
     public Set<UUID> peerIds() {
         synchronized (lock) {

@@ -52,4 +52,9 @@ final class RemoteViews {
             }
         });
     }
+
+    boolean announced(com.google.protobuf.ByteString nodeKey) {
+        return views.values().stream().flatMap(view -> view.values().stream())
+                .anyMatch(seen -> nodeKey.equals(seen.node().getKey()));
+    }
 }

@@ -70,9 +70,9 @@ final class CoordinatorStore {
      * an older row marked lost), exactly {@code tunnels} as the tunnels it opened, then a hint for it and for every
      * destination whose tunnel came or went.
      */
-    Future<Void> write(UUID id, byte[] node, boolean lost, Set<UUID> tunnels) {
+    Future<Void> write(UUID id, byte[] node, byte[] nodeKey, boolean lost, Set<UUID> tunnels) {
         UUID[] dsts = tunnels.toArray(UUID[]::new);
-        return timed("write_peer", () -> pool.withTransaction(c -> writeRow(c, id, node, lost)
+        return timed("write_peer", () -> pool.withTransaction(c -> writeRow(c, id, node, nodeKey, lost)
                 .compose(v -> c.preparedQuery("DELETE FROM tunnels WHERE coordinator_id = $1 AND src_id = $2"
                                 + " AND NOT (dst_id = ANY($3)) RETURNING dst_id")
                         .execute(Tuple.of(self, id).addArrayOfUUID(dsts)))
@@ -82,12 +82,14 @@ final class CoordinatorStore {
                         .compose(v -> hint(c, id, tunnels, removed)))));
     }
 
-    private Future<Void> writeRow(SqlConnection c, UUID id, byte[] node, boolean lost) {
+    private Future<Void> writeRow(SqlConnection c, UUID id, byte[] node, byte[] nodeKey, boolean lost) {
         if (node != null) {
-            return c.preparedQuery("INSERT INTO peers (id, coordinator_id, updated_at, node, status)"
-                            + " VALUES ($1, $2, now(), $3, $4::peer_status) ON CONFLICT (id, coordinator_id)"
-                            + " DO UPDATE SET updated_at = now(), node = EXCLUDED.node, status = EXCLUDED.status")
-                    .execute(Tuple.of(id, self, Buffer.buffer(node), lost ? "lost" : "ok")).mapEmpty();
+            return c.preparedQuery("INSERT INTO peers (id, coordinator_id, updated_at, node, status, node_key)"
+                            + " VALUES ($1, $2, now(), $3, $4::peer_status, $5) ON CONFLICT (id, coordinator_id)"
+                            + " DO UPDATE SET updated_at = now(), node = EXCLUDED.node, status = EXCLUDED.status,"
+                            + " node_key = EXCLUDED.node_key")
+                    .execute(Tuple.of(id, self, Buffer.buffer(node), lost ? "lost" : "ok", Buffer.buffer(nodeKey)))
+                    .mapEmpty();
         }
         if (lost) {
             return c.preparedQuery("UPDATE peers SET status = 'lost', updated_at = now()"
@@ -126,6 +128,13 @@ final class CoordinatorStore {
                         .compose(v -> !stopped ? Future.succeededFuture()
                                 : c.preparedQuery("UPDATE coordinators SET status = 'stopped' WHERE id = $1")
                                 .execute(Tuple.of(self)).mapEmpty())));
+    }
+
+    /** Whether a peer row of any coordinator, within the retention, carries this node key. */
+    Future<Boolean> announced(byte[] nodeKey) {
+        return timed("announced", () -> pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM peers WHERE node_key = $1)"
+                + " AS known").execute(Tuple.of(Buffer.buffer(nodeKey))).map(rows -> rows.iterator().next()
+                .getBoolean("known")));
     }
 
     Future<Void> readyForHandshake(UUID src, UUID dst) {

@@ -62,7 +62,7 @@ public final class PgCoordinator implements Replication {
     private PgSubscriber subscriber;
 
     /** What the other replicas should see of one local peer; {@code node} null: none sent yet. */
-    record State(byte[] node, boolean lost, Set<UUID> tunnels, boolean disconnected) {
+    record State(byte[] node, byte[] nodeKey, boolean lost, Set<UUID> tunnels, boolean disconnected) {
     }
 
     /** @param listenOptions where LISTEN connects (its own connection beside the pool) */
@@ -108,7 +108,8 @@ public final class PgCoordinator implements Replication {
 
     @Override
     public void changed(UUID id, Node node, boolean lost, Set<UUID> dsts) {
-        writes.submit(id, new State(node == null ? null : node.toByteArray(), lost, dsts, false));
+        writes.submit(id, new State(node == null ? null : node.toByteArray(),
+                node == null ? null : node.getKey().toByteArray(), lost, dsts, false));
         if (lost) {
             tunnels.remove(id);
         } else if (!dsts.equals(tunnels.put(id, dsts)) && !dsts.isEmpty()) {
@@ -119,7 +120,7 @@ public final class PgCoordinator implements Replication {
     @Override
     public void disconnected(UUID id) {
         tunnels.remove(id);
-        writes.submit(id, new State(null, false, Set.of(), true));
+        writes.submit(id, new State(null, null, false, Set.of(), true));
     }
 
     @Override
@@ -134,7 +135,8 @@ public final class PgCoordinator implements Replication {
     }
 
     private Future<Void> write(UUID id, State state) {
-        return state.disconnected() ? store.delete(id) : store.write(id, state.node(), state.lost(), state.tunnels());
+        return state.disconnected() ? store.delete(id)
+                : store.write(id, state.node(), state.nodeKey(), state.lost(), state.tunnels());
     }
 
     // ---- Reading the shared state.
@@ -293,6 +295,11 @@ public final class PgCoordinator implements Replication {
             flushed.tryComplete();
         });
         return flushed.future().compose(v -> store.markAllLost(true));
+    }
+
+    /** Whether a peer on any replica announced this node key (34-byte {@code Node.key}); for relay admission. */
+    public Future<Boolean> announced(byte[] nodeKey) {
+        return store.announced(nodeKey);
     }
 
     /** False from the 3rd failed heartbeat write in a row until a beat succeeds again. */

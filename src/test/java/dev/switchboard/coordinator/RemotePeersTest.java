@@ -113,6 +113,21 @@ class RemotePeersTest {
     }
 
     @Test
+    void announcedNodeKeysAreThoseOfLocalPeersAndOfTheirRemoteTunnelPeers() throws Exception {
+        com.google.protobuf.ByteString local = com.google.protobuf.ByteString.copyFromUtf8("np" + "a".repeat(32));
+        com.google.protobuf.ByteString elsewhere = com.google.protobuf.ByteString.copyFromUtf8("np" + "b".repeat(32));
+        Peer agent = coordinator.connect(agentId, "agent", Authorizations.agent(agentId), new Stream());
+        assertTrue(!coordinator.announced(local), "no node yet");
+        coordinator.handle(agent, updateSelf(node(1, TailnetAddresses.agentAddress(agentId)).toBuilder().setKey(local)
+                .build()));
+        coordinator.applyRemote(agentId, Map.of(remoteClient, new RemotePeer(node(2, "fd7a:115c:a1e0::2/128")
+                .toBuilder().setKey(elsewhere).build(), false, true)));
+        assertTrue(coordinator.announced(local) && coordinator.announced(elsewhere));
+        coordinator.lost(agent);
+        assertTrue(!coordinator.announced(local) && !coordinator.announced(elsewhere), "gone with the peer");
+    }
+
+    @Test
     void refusingEndsEveryStreamUntilAccepted() throws Exception {
         Stream stream = new Stream();
         coordinator.connect(agentId, "agent", Authorizations.agent(agentId), stream);

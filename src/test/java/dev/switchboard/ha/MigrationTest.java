@@ -43,16 +43,16 @@ class MigrationTest {
         assertEquals(List.of("id uuid NO", "heartbeat_at timestamp with time zone NO", "status USER-DEFINED NO"),
                 columns("coordinators"));
         assertEquals(List.of("id uuid NO", "coordinator_id uuid NO", "updated_at timestamp with time zone NO",
-                "node bytea NO", "status USER-DEFINED NO"), columns("peers"));
+                "node bytea NO", "status USER-DEFINED NO", "node_key bytea YES"), columns("peers"));
         assertEquals(List.of("coordinator_id uuid NO", "src_id uuid NO", "dst_id uuid NO",
                 "updated_at timestamp with time zone NO"), columns("tunnels"));
         assertEquals(List.of("ok", "lost"),
                 query("SELECT unnest(enum_range(NULL::peer_status))::text"));
         assertEquals(List.of("ok", "stopped"),
                 query("SELECT unnest(enum_range(NULL::coordinator_status))::text"));
-        assertEquals(List.of("coordinators_heartbeat_at", "peers_lost_updated_at", "tunnels_updated_at"),
+        assertEquals(List.of("coordinators_heartbeat_at", "peers_lost_updated_at", "peers_node_key", "tunnels_updated_at"),
                 query("SELECT indexname FROM pg_indexes WHERE indexname IN ('coordinators_heartbeat_at',"
-                        + " 'peers_lost_updated_at', 'tunnels_updated_at') ORDER BY 1"));
+                        + " 'peers_lost_updated_at', 'peers_node_key', 'tunnels_updated_at') ORDER BY 1"));
     }
 
     @Test

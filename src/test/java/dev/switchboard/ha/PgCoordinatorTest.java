@@ -263,4 +263,25 @@ class PgCoordinatorTest {
                 database.query("SELECT id || ' ' || status FROM peers ORDER BY id = '" + dead + "'"));
         assertEquals(List.of("1"), database.query("SELECT count(*) FROM tunnels"), "its source still has a row");
     }
+
+    @Test
+    void relayAdmissionKnowsTheNodeKeysPeersAnnouncedOnAnyReplica() throws Exception {
+        Member a = replicas.start(FAST);
+        Member b = replicas.start(FAST);
+        dev.switchboard.derp.NodeKey announced = dev.switchboard.derp.NodePrivateKey.generate().publicKey();
+        Peer agent = a.connect(agentId, Authorizations.agent(agentId), agentStream);
+        a.coordinator.handle(agent, updateSelf(node(1).toBuilder().setKey(RelayAdmission.binary(announced)).build()));
+        var key = RelayAdmission.binary(announced);
+        assertTrue(RelayAdmission.admits(key, a.coordinator, java.util.Optional.empty()).result(), "known here");
+        await("written").atMost(WAIT).until(() -> a.shared.pendingWrites() == 0);
+        assertTrue(get(RelayAdmission.admits(key, b.coordinator, java.util.Optional.of(b.shared))), "known there");
+        var stranger = RelayAdmission.binary(dev.switchboard.derp.NodePrivateKey.generate().publicKey());
+        assertFalse(get(RelayAdmission.admits(stranger, b.coordinator, java.util.Optional.of(b.shared))));
+        assertFalse(RelayAdmission.admits(key, b.coordinator, java.util.Optional.empty()).result(),
+                "without the database only local peers count");
+    }
+
+    private static boolean get(io.vertx.core.Future<Boolean> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }
