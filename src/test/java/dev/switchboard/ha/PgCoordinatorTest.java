@@ -201,12 +201,15 @@ class PgCoordinatorTest {
 
     @Test
     void aGracefulStopMarksItsPeersLostAtOnceAndDeletesNothing() throws Exception {
-        Member a = replicas.start(FAST);
-        Member b = replicas.start(FAST);
+        // Beats expire only after 30 s here: LOST within 3 s comes from the stop itself.
+        CoordinatorTimings slowExpiry = new CoordinatorTimings(Duration.ofMillis(300), 100, 3, Duration.ofMinutes(5),
+                Duration.ofHours(1), Duration.ofHours(24));
+        Member a = replicas.start(slowExpiry);
+        Member b = replicas.start(slowExpiry);
         exchange(a, b);
         a.coordinator.close();
         done(a.shared.stop());
-        await("LOST without waiting for expiry").atMost(Duration.ofMillis(800))
+        await("LOST without waiting for expiry").atMost(Duration.ofSeconds(3))
                 .until(() -> clientStream.got(agentId, PeerUpdate.Kind.LOST));
         assertEquals(List.of("stopped lost"), database.query("SELECT c.status || ' ' || p.status FROM coordinators c"
                 + " JOIN peers p ON p.coordinator_id = c.id WHERE c.id = '" + a.shared.id() + "'"));
