@@ -10,11 +10,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,16 +23,18 @@ import java.util.UUID;
  * <p>Alone it is Coder's single-node coordinator. With a {@link Replication} (replicas sharing a database, Coder's
  * {@code enterprise/tailnet/pgcoord.go}) the same rules also cover tunnel peers connected to other replicas: local
  * changes are handed to the replication, and what the database shows of the remote peers comes back through
- * {@link #applyRemote}, {@link #deliverReadyForHandshake} and {@link #refuse}.
+ * {@link #shared()} ({@link SharedPeers}) and {@link #refuse}.
  */
 public final class Coordinator {
-    private final Object lock = new Object();
+    // Package-private for SharedPeers, which applies the shared state under the same lock and rules.
+    final Object lock = new Object();
     private final Clock clock;
-    private final Map<UUID, Peer> peers = new HashMap<>();
-    private final Tunnels tunnels = new Tunnels();
+    final Map<UUID, Peer> peers = new HashMap<>();
+    final Tunnels tunnels = new Tunnels();
     /** Peers to evict once the current operation is done (sends never recurse into evictions). */
     private final Deque<Peer> evictions = new ArrayDeque<>();
-    private final RemoteViews remote = new RemoteViews();
+    final RemoteViews remote = new RemoteViews();
+    private final SharedPeers shared = new SharedPeers(this);
     private final CoordinatorStats stats = new CoordinatorStats();
     private Replication replication = Replication.NONE;
     private boolean closed;
@@ -203,85 +203,9 @@ public final class Coordinator {
         }
     }
 
-    /**
-     * Replaces what local peer {@code id} knows of its tunnel peers on other replicas with {@code view} (read from
-     * the shared state), sending the differences as pgcoord does: NODE ({@code new}, {@code found} after LOST,
-     * {@code update}), LOST, and DISCONNECTED for a peer that left the view. A peer connected here is left to the
-     * local rules; an outbound entry counts only while the local tunnel to it still exists.
-     */
-    public void applyRemote(UUID id, Map<UUID, RemotePeer> view) {
-        synchronized (lock) {
-            Peer peer = peers.get(id);
-            if (peer == null) {
-                return;
-            }
-            Map<UUID, RemotePeer> accepted = new HashMap<>();
-            view.forEach((other, seen) -> {
-                if (!peers.containsKey(other) && (seen.inbound() || tunnels.has(id, other))) {
-                    accepted.put(other, seen);
-                }
-            });
-            Map<UUID, RemotePeer> before = remote.of(id);
-            accepted.forEach((other, seen) -> {
-                if (seen.lost()) {
-                    sendGone(peer, other, PeerUpdate.Kind.LOST, PeerUpdates.LOST);
-                } else {
-                    RemotePeer previous = before.get(other);
-                    sendNode(peer, other, seen.node(), peer.sent.containsKey(other) ? PeerUpdates.UPDATE
-                            : previous != null && previous.lost() ? PeerUpdates.FOUND : PeerUpdates.NEW);
-                }
-            });
-            for (UUID other : before.keySet()) {
-                if (!accepted.containsKey(other) && !peers.containsKey(other)) {
-                    sendGone(peer, other, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.DISCONNECTED);
-                }
-            }
-            remote.put(id, accepted);
-            drainEvictions();
-        }
-    }
-
-    /** A peer on another replica is ready for {@code dst}'s handshake (pgcoord's {@code tailnet_ready_for_handshake}). */
-    public void deliverReadyForHandshake(UUID src, UUID dst) {
-        synchronized (lock) {
-            Peer dstPeer = peers.get(dst);
-            if (dstPeer != null) {
-                send(dstPeer, PeerUpdates.of(PeerUpdates.kind(src, PeerUpdate.Kind.READY_FOR_HANDSHAKE, "")));
-                drainEvictions();
-            }
-        }
-    }
-
-    /** The local peers that must re-read the shared state when {@code changed} changed on another replica. */
-    public Set<UUID> interestedIn(UUID changed) {
-        synchronized (lock) {
-            Set<UUID> out = new LinkedHashSet<>();
-            if (peers.containsKey(changed)) {
-                out.add(changed);
-            }
-            for (UUID local : tunnels.peersOf(changed)) {
-                if (peers.containsKey(local)) {
-                    out.add(local);
-                }
-            }
-            remote.localsSeeing(changed, out);
-            return out;
-        }
-    }
-
-    /** For each connected peer of {@code ids}: the destinations of its tunnels that are not connected here. */
-    public Map<UUID, Set<UUID>> remoteDestinations(Iterable<UUID> ids) {
-        synchronized (lock) {
-            Map<UUID, Set<UUID>> out = new HashMap<>();
-            for (UUID id : ids) {
-                if (peers.containsKey(id)) {
-                    Set<UUID> dsts = new LinkedHashSet<>(tunnels.from(id));
-                    dsts.removeAll(peers.keySet());
-                    out.put(id, dsts);
-                }
-            }
-            return out;
-        }
+    /** Where the replication hands back what the shared state shows of peers on other replicas. */
+    public SharedPeers shared() {
+        return shared;
     }
 
     /**
@@ -292,13 +216,6 @@ public final class Coordinator {
         synchronized (lock) {
             return peers.values().stream().anyMatch(p -> p.node != null && nodeKey.equals(p.node.getKey()))
                     || remote.announced(nodeKey);
-        }
-    }
-
-    /** The IDs of the peers connected now. */
-    public Set<UUID> peerIds() {
-        synchronized (lock) {
-            return Set.copyOf(peers.keySet());
         }
     }
 
@@ -366,7 +283,7 @@ public final class Coordinator {
         peer.stream.close(streamError);
     }
 
-    private void sendNode(Peer receiver, UUID subject, Node node, String reason) {
+    void sendNode(Peer receiver, UUID subject, Node node, String reason) {
         if (receiver == null || receiver.gone || node == null) {
             return;
         }
@@ -378,14 +295,14 @@ public final class Coordinator {
     }
 
     /** LOST/DISCONNECTED only to peers that were sent the subject's node. */
-    private void sendGone(Peer receiver, UUID subject, PeerUpdate.Kind kind, String reason) {
+    void sendGone(Peer receiver, UUID subject, PeerUpdate.Kind kind, String reason) {
         if (receiver.gone || receiver.sent.remove(subject) == null) {
             return;
         }
         send(receiver, PeerUpdates.of(PeerUpdates.kind(subject, kind, reason)));
     }
 
-    private void send(Peer receiver, CoordinateResponse response) {
+    void send(Peer receiver, CoordinateResponse response) {
         if (receiver.gone) {
             return;
         }
@@ -397,7 +314,7 @@ public final class Coordinator {
         }
     }
 
-    private void drainEvictions() {
+    void drainEvictions() {
         Peer slow;
         while ((slow = evictions.poll()) != null) {
             if (!slow.gone) {

@@ -40,7 +40,7 @@ public interface Replication {
     /** A graceful {@code disconnect}: its node and the tunnels it opened go away. */
     void disconnected(UUID id);
 
-    /** A peer connected here: read its tunnel peers on other replicas and hand them to {@link Coordinator#applyRemote}. */
+    /** A peer connected here: read its tunnel peers on other replicas and hand them to {@link SharedPeers#applyRemote}. */
     void connected(UUID id);
 
     /** {@code src} (local) is ready for the handshake of {@code dst}, which is not connected here. */

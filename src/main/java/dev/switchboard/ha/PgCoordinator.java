@@ -148,7 +148,7 @@ public final class PgCoordinator implements Replication {
         if (origin == null || peer == null) {
             dropped.increment();
         } else if (!origin.equals(store.self())) {
-            refresh(coordinator.interestedIn(peer));
+            refresh(coordinator.shared().interestedIn(peer));
         }
     }
 
@@ -159,12 +159,12 @@ public final class PgCoordinator implements Replication {
         if (dst == null || src == null) {
             dropped.increment();
         } else {
-            coordinator.deliverReadyForHandshake(src, dst);
+            coordinator.shared().deliverReadyForHandshake(src, dst);
         }
     }
 
     private void resyncAll() {
-        refresh(coordinator.peerIds());
+        refresh(coordinator.shared().peerIds());
     }
 
     private void refresh(Set<UUID> ids) {
@@ -185,14 +185,14 @@ public final class PgCoordinator implements Replication {
             batch.add(it.next());
             it.remove();
         }
-        Map<UUID, Set<UUID>> outbound = coordinator.remoteDestinations(batch);
+        Map<UUID, Set<UUID>> outbound = coordinator.shared().remoteDestinations(batch);
         List<UUID[]> pairs = new ArrayList<>();
         outbound.forEach((src, dsts) -> dsts.forEach(dst -> pairs.add(new UUID[]{src, dst})));
         Set<UUID> lookups = outbound.keySet();
         Future<Void> read = lookups.isEmpty() ? Future.succeededFuture()
                 : store.bindings(lookups, pairs, timings.expiry())
                 .map(rows -> BestMapping.of(lookups, rows, dropped))
-                .onSuccess(views -> views.forEach(coordinator::applyRemote))
+                .onSuccess(views -> views.forEach(coordinator.shared()::applyRemote))
                 .mapEmpty();
         read.onComplete(r -> {
             refreshing.set(false);

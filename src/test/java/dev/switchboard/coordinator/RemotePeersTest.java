@@ -61,23 +61,23 @@ class RemotePeersTest {
     void aRemotePeersNodeIsNewThenUpdateThenLostThenFoundThenDisconnected() throws Exception {
         Stream stream = new Stream();
         Peer agent = coordinator.connect(agentId, "agent", Authorizations.agent(agentId), stream);
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(2, false)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(2, false)));
         assertEquals("new", stream.last().getReason());
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(2, false)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(2, false)));
         assertEquals(1, stream.updates().size(), "unchanged: not sent again");
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
         assertEquals("update", stream.last().getReason());
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(3, true)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(3, true)));
         assertEquals(PeerUpdate.Kind.LOST, stream.last().getKind());
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
         assertEquals("found", stream.last().getReason());
-        coordinator.applyRemote(agentId, Map.of());
+        coordinator.shared().applyRemote(agentId, Map.of());
         assertEquals(PeerUpdate.Kind.DISCONNECTED, stream.last().getKind());
         assertEquals("disconnected", stream.last().getReason());
 
         coordinator.handle(agent, readyForHandshake(remoteClient));
         assertTrue(stream.responses.getLast().getError().startsWith("ready for handshake error"), "no tunnel any more");
-        coordinator.applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, inbound(3, false)));
         coordinator.handle(agent, readyForHandshake(remoteClient));
         assertEquals("rfh " + remoteClient, replicated.getLast(), "handed to the replica of the client");
     }
@@ -88,13 +88,13 @@ class RemotePeersTest {
         Stream stream = new Stream();
         Peer client = coordinator.connect(remoteClient, "c", Authorizations.client(remoteAgent), stream);
         RemotePeer outbound = new RemotePeer(node(1, "fd7a:115c:a1e0::1/128"), false, false);
-        coordinator.applyRemote(remoteClient, Map.of(remoteAgent, outbound));
+        coordinator.shared().applyRemote(remoteClient, Map.of(remoteAgent, outbound));
         assertTrue(stream.updates().isEmpty(), "no tunnel yet: a stale read");
         coordinator.handle(client, addTunnel(remoteAgent));
-        assertEquals(Map.of(remoteClient, Set.of(remoteAgent)), coordinator.remoteDestinations(List.of(remoteClient)));
-        coordinator.applyRemote(remoteClient, Map.of(remoteAgent, outbound));
+        assertEquals(Map.of(remoteClient, Set.of(remoteAgent)), coordinator.shared().remoteDestinations(List.of(remoteClient)));
+        coordinator.shared().applyRemote(remoteClient, Map.of(remoteAgent, outbound));
         assertEquals(PeerUpdate.Kind.NODE, stream.last().getKind());
-        assertEquals(Set.of(remoteClient), coordinator.interestedIn(remoteAgent));
+        assertEquals(Set.of(remoteClient), coordinator.shared().interestedIn(remoteAgent));
 
         coordinator.handle(client, removeTunnel(remoteAgent));
         assertEquals(PeerUpdate.Kind.DISCONNECTED, stream.last().getKind());
@@ -120,7 +120,7 @@ class RemotePeersTest {
         assertTrue(!coordinator.announced(local), "no node yet");
         coordinator.handle(agent, updateSelf(node(1, TailnetAddresses.agentAddress(agentId)).toBuilder().setKey(local)
                 .build()));
-        coordinator.applyRemote(agentId, Map.of(remoteClient, new RemotePeer(node(2, "fd7a:115c:a1e0::2/128")
+        coordinator.shared().applyRemote(agentId, Map.of(remoteClient, new RemotePeer(node(2, "fd7a:115c:a1e0::2/128")
                 .toBuilder().setKey(elsewhere).build(), false, true)));
         assertTrue(coordinator.announced(local) && coordinator.announced(elsewhere));
         coordinator.lost(agent);
