@@ -218,6 +218,10 @@ public interface SwitchboardConfig {
             /** CODER_DERP_SERVER_RECEIVE_BURST: bytes above the rate a client may send at once; 0 = one second's worth. */
             @WithDefault("0")
             long receiveBurst();
+
+            /** CODER_DERP_SERVER_VERIFY_CLIENTS: only announced node keys and mesh peers may use the relay. */
+            @WithDefault("false")
+            boolean verifyClients();
         }
     }
 }

@@ -10,27 +10,36 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The single-node tailnet v2 coordinator (after coder/coder tailnet/coordinator.go):
+ * The tailnet v2 coordinator (after coder/coder tailnet/coordinator.go):
  * peers publish their node, tunnels decide who receives whose node. Every method runs under one lock; responses are
  * queued into each peer's bounded stream, and a peer whose stream is full is evicted ({@code failed update}).
+ *
+ * <p>Alone it is Coder's single-node coordinator. With a {@link Replication} (replicas sharing a database, Coder's
+ * {@code enterprise/tailnet/pgcoord.go}) the same rules also cover tunnel peers connected to other replicas: local
+ * changes are handed to the replication, and what the database shows of the remote peers comes back through
+ * {@link #shared()} ({@link SharedPeers}) and {@link #refuse}.
  */
 public final class Coordinator {
-    private final Object lock = new Object();
+    // Package-private for SharedPeers, which applies the shared state under the same lock and rules.
+    final Object lock = new Object();
     private final Clock clock;
-    private final Map<UUID, Peer> peers = new HashMap<>();
-    private final Map<UUID, Set<UUID>> bySrc = new HashMap<>();
-    private final Map<UUID, Set<UUID>> byDst = new HashMap<>();
+    final Map<UUID, Peer> peers = new HashMap<>();
+    final Tunnels tunnels = new Tunnels();
     /** Peers to evict once the current operation is done (sends never recurse into evictions). */
     private final Deque<Peer> evictions = new ArrayDeque<>();
+    final RemoteViews remote = new RemoteViews();
+    private final SharedPeers shared = new SharedPeers(this);
     private final CoordinatorStats stats = new CoordinatorStats();
+    private Replication replication = Replication.NONE;
     private boolean closed;
+    /** Why new peers are refused now ({@code coordinator closed}, {@code coordinator unhealthy}); null: accepting. */
+    private String refusal;
 
     public Coordinator(Clock clock) {
         this.clock = clock;
@@ -51,8 +60,8 @@ public final class Coordinator {
     public Peer connect(UUID id, String name, UUID owner, Authorization authorization, PeerStream stream)
             throws CoordinationException {
         synchronized (lock) {
-            if (closed) {
-                throw new CoordinationException("coordinator closed");
+            if (refusal != null) {
+                throw new CoordinationException(refusal);
             }
             Peer old = peers.remove(id);
             if (old != null) {
@@ -64,7 +73,7 @@ public final class Coordinator {
                     old == null ? 0 : old.overwrites + 1);
             peers.put(id, peer);
             CoordinateResponse.Builder init = CoordinateResponse.newBuilder();
-            for (UUID other : tunnelPeers(id)) {
+            for (UUID other : tunnels.peersOf(id)) {
                 Peer source = peers.get(other);
                 if (source != null && source.node != null) {
                     init.addPeerUpdates(PeerUpdates.node(other, source.node, PeerUpdates.INIT));
@@ -74,6 +83,8 @@ public final class Coordinator {
             if (init.getPeerUpdatesCount() > 0) {
                 send(peer, init.build());
             }
+            remote.forget(id); // the new stream was sent nothing yet: the replication's read starts afresh
+            replication.connected(id);
             drainEvictions();
             return peer;
         }
@@ -90,7 +101,7 @@ public final class Coordinator {
             if (peer.gone) {
                 return;
             }
-            validate(request);
+            RequestValidation.validate(request);
             try {
                 peer.authorization.authorize(request);
             } catch (CoordinationException e) {
@@ -109,6 +120,9 @@ public final class Coordinator {
             if (request.hasDisconnect()) {
                 remove(peer, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.GRACEFUL_DISCONNECT, null);
             } else {
+                if (request.hasUpdateSelf() || request.hasAddTunnel() || request.hasRemoveTunnel()) {
+                    replication.changed(peer.id, peer.node, false, tunnels.from(peer.id));
+                }
                 for (CoordinateRequest.ReadyForHandshake rfh : request.getReadyForHandshakeList()) {
                     readyForHandshake(peer, Uuids.uuid(rfh.getId()));
                 }
@@ -121,7 +135,7 @@ public final class Coordinator {
     public void lost(Peer peer) {
         synchronized (lock) {
             if (!peer.gone) {
-                remove(peer, PeerUpdate.Kind.LOST, "lost", null);
+                remove(peer, PeerUpdate.Kind.LOST, PeerUpdates.LOST, null);
                 drainEvictions();
             }
         }
@@ -131,46 +145,93 @@ public final class Coordinator {
     public void close() {
         synchronized (lock) {
             closed = true;
-            for (Peer peer : List.copyOf(peers.values())) {
-                if (!peer.gone) {
-                    remove(peer, PeerUpdate.Kind.LOST, PeerUpdates.COORDINATOR_CLOSE, "coordinator closed");
-                }
-            }
-            evictions.clear();
+            refusal = "coordinator closed";
+            removeAll(PeerUpdates.COORDINATOR_CLOSE, refusal);
         }
     }
 
-    private static void validate(CoordinateRequest request) throws CoordinationException {
-        if (request.hasUpdateSelf() && !request.getUpdateSelf().hasNode()) {
-            throw new CoordinationException("update_self node is required");
-        }
-        if (request.hasAddTunnel() && Uuids.uuid(request.getAddTunnel().getId()) == null) {
-            throw new CoordinationException("add_tunnel id must be a 16-byte UUID");
-        }
-        if (request.hasRemoveTunnel() && Uuids.uuid(request.getRemoveTunnel().getId()) == null) {
-            throw new CoordinationException("remove_tunnel id must be a 16-byte UUID");
-        }
-        for (CoordinateRequest.ReadyForHandshake rfh : request.getReadyForHandshakeList()) {
-            if (Uuids.uuid(rfh.getId()) == null) {
-                throw new CoordinationException("ready_for_handshake id must be a 16-byte UUID");
+    /**
+     * The replication cannot keep the shared state (pgcoord after 3 failed heartbeats, coder/coder #12923): every
+     * stream ends with {@code reason}, its peers LOST to their tunnel peers, and new peers are refused with it until
+     * {@link #accept()}.
+     */
+    public void refuse(String reason) {
+        synchronized (lock) {
+            if (!closed) {
+                refusal = reason;
+                removeAll(reason, reason);
             }
+        }
+    }
+
+    /** Accepts peers again after {@link #refuse} (never after {@link #close()}). */
+    public void accept() {
+        synchronized (lock) {
+            if (!closed) {
+                refusal = null;
+            }
+        }
+    }
+
+    /** Why new peers are refused now, if they are. */
+    public Optional<String> refusal() {
+        synchronized (lock) {
+            return Optional.ofNullable(refusal);
+        }
+    }
+
+    private void removeAll(String reason, String streamError) {
+        for (Peer peer : List.copyOf(peers.values())) {
+            if (!peer.gone) {
+                remove(peer, PeerUpdate.Kind.LOST, reason, streamError);
+            }
+        }
+        evictions.clear();
+    }
+
+    /**
+     * Shares this coordinator with other replicas from now on; the peers connected already are handed over as if
+     * they had just connected.
+     */
+    public void replicateWith(Replication replication) {
+        synchronized (lock) {
+            this.replication = replication;
+            for (Peer peer : peers.values()) {
+                replication.changed(peer.id, peer.node, false, tunnels.from(peer.id));
+                replication.connected(peer.id);
+            }
+        }
+    }
+
+    /** Where the replication hands back what the shared state shows of peers on other replicas. */
+    public SharedPeers shared() {
+        return shared;
+    }
+
+    /**
+     * Whether a peer coordinating here, or a tunnel peer of one on another replica, announced this node key (34-byte
+     * {@code Node.key}); relay admission (CODER_DERP_SERVER_VERIFY_CLIENTS) asks.
+     */
+    public boolean announced(com.google.protobuf.ByteString nodeKey) {
+        synchronized (lock) {
+            return peers.values().stream().anyMatch(p -> p.node != null && nodeKey.equals(p.node.getKey()))
+                    || remote.announced(nodeKey);
         }
     }
 
     private void updateSelf(Peer peer, Node node) {
         peer.node = node;
-        for (UUID other : tunnelPeers(peer.id)) {
-            sendNode(peers.get(other), peer, PeerUpdates.NODE_UPDATE);
+        for (UUID other : tunnels.peersOf(peer.id)) {
+            sendNode(peers.get(other), peer.id, node, PeerUpdates.NODE_UPDATE);
         }
     }
 
     private void addTunnel(Peer src, UUID dst) {
-        bySrc.computeIfAbsent(src.id, k -> new LinkedHashSet<>()).add(dst);
-        byDst.computeIfAbsent(dst, k -> new LinkedHashSet<>()).add(src.id);
+        tunnels.add(src.id, dst);
         Peer dstPeer = peers.get(dst);
         if (dstPeer != null) {
-            sendNode(src, dstPeer, PeerUpdates.ADD_TUNNEL);
-            sendNode(dstPeer, src, PeerUpdates.ADD_TUNNEL);
+            sendNode(src, dst, dstPeer.node, PeerUpdates.ADD_TUNNEL);
+            sendNode(dstPeer, src.id, src.node, PeerUpdates.ADD_TUNNEL);
         }
     }
 
@@ -178,9 +239,11 @@ public final class Coordinator {
         Peer dstPeer = peers.get(dst);
         if (dstPeer != null) {
             sendGone(dstPeer, src.id, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.REMOVE_TUNNEL);
+        }
+        if (remote.dropOutbound(src.id, dst) || dstPeer != null) {
             sendGone(src, dst, PeerUpdate.Kind.DISCONNECTED, PeerUpdates.REMOVE_TUNNEL);
         }
-        deleteTunnel(src.id, dst);
+        tunnels.remove(src.id, dst);
     }
 
     private void readyForHandshake(Peer src, UUID dst) {
@@ -191,6 +254,8 @@ public final class Coordinator {
         Peer dstPeer = peers.get(dst);
         if (dstPeer != null) {
             send(dstPeer, PeerUpdates.of(PeerUpdates.kind(src.id, PeerUpdate.Kind.READY_FOR_HANDSHAKE, "")));
+        } else {
+            replication.readyForHandshake(src.id, dst);
         }
     }
 
@@ -201,38 +266,43 @@ public final class Coordinator {
     private void remove(Peer peer, PeerUpdate.Kind kind, String reason, String streamError) {
         peer.gone = true;
         peers.remove(peer.id, peer);
-        for (UUID other : tunnelPeers(peer.id)) {
+        remote.forget(peer.id);
+        if (kind == PeerUpdate.Kind.DISCONNECTED && streamError == null) {
+            replication.disconnected(peer.id);
+        } else {
+            // Other replicas keep its node and tunnels (pgcoord: removing them would look like a disconnect).
+            replication.changed(peer.id, peer.node, true, tunnels.from(peer.id));
+        }
+        for (UUID other : tunnels.peersOf(peer.id)) {
             Peer receiver = peers.get(other);
             if (receiver != null) {
                 sendGone(receiver, peer.id, kind, reason);
             }
         }
-        for (UUID dst : List.copyOf(bySrc.getOrDefault(peer.id, Set.of()))) {
-            deleteTunnel(peer.id, dst);
-        }
+        tunnels.removeFrom(peer.id);
         peer.stream.close(streamError);
     }
 
-    private void sendNode(Peer receiver, Peer subject, String reason) {
-        if (receiver == null || receiver.gone || subject.node == null) {
+    void sendNode(Peer receiver, UUID subject, Node node, String reason) {
+        if (receiver == null || receiver.gone || node == null) {
             return;
         }
-        if (subject.node.equals(receiver.sent.get(subject.id))) {
+        if (node.equals(receiver.sent.get(subject))) {
             return; // unchanged: suppressed
         }
-        receiver.sent.put(subject.id, subject.node);
-        send(receiver, PeerUpdates.of(PeerUpdates.node(subject.id, subject.node, reason)));
+        receiver.sent.put(subject, node);
+        send(receiver, PeerUpdates.of(PeerUpdates.node(subject, node, reason)));
     }
 
     /** LOST/DISCONNECTED only to peers that were sent the subject's node. */
-    private void sendGone(Peer receiver, UUID subject, PeerUpdate.Kind kind, String reason) {
+    void sendGone(Peer receiver, UUID subject, PeerUpdate.Kind kind, String reason) {
         if (receiver.gone || receiver.sent.remove(subject) == null) {
             return;
         }
         send(receiver, PeerUpdates.of(PeerUpdates.kind(subject, kind, reason)));
     }
 
-    private void send(Peer receiver, CoordinateResponse response) {
+    void send(Peer receiver, CoordinateResponse response) {
         if (receiver.gone) {
             return;
         }
@@ -244,7 +314,7 @@ public final class Coordinator {
         }
     }
 
-    private void drainEvictions() {
+    void drainEvictions() {
         Peer slow;
         while ((slow = evictions.poll()) != null) {
             if (!slow.gone) {
@@ -254,26 +324,8 @@ public final class Coordinator {
         }
     }
 
-    private Set<UUID> tunnelPeers(UUID id) {
-        Set<UUID> out = new LinkedHashSet<>(bySrc.getOrDefault(id, Set.of()));
-        out.addAll(byDst.getOrDefault(id, Set.of()));
-        out.remove(id);
-        return out;
-    }
-
     private boolean sharesTunnel(UUID a, UUID b) {
-        return bySrc.getOrDefault(a, Set.of()).contains(b) || bySrc.getOrDefault(b, Set.of()).contains(a);
-    }
-
-    private void deleteTunnel(UUID src, UUID dst) {
-        Set<UUID> dsts = bySrc.get(src);
-        if (dsts != null && dsts.remove(dst) && dsts.isEmpty()) {
-            bySrc.remove(src);
-        }
-        Set<UUID> srcs = byDst.get(dst);
-        if (srcs != null && srcs.remove(src) && srcs.isEmpty()) {
-            byDst.remove(dst);
-        }
+        return tunnels.has(a, b) || tunnels.has(b, a) || remote.sees(a, b);
     }
 
     /** A consistent copy of the state for the debug page. */
@@ -284,15 +336,9 @@ public final class Coordinator {
                 peerInfos.add(new Snapshot.PeerInfo(peer.name, peer.id, peer.created, peer.lastWrite, peer.overwrites,
                         peer.node));
             }
-            List<Snapshot.Tunnel> tunnels = new ArrayList<>();
-            bySrc.forEach((src, dsts) -> dsts.forEach(dst -> tunnels.add(new Snapshot.Tunnel(src, dst))));
-            return new Snapshot(peerInfos, tunnels);
-        }
-    }
-
-    public boolean isClosed() {
-        synchronized (lock) {
-            return closed;
+            List<Snapshot.Tunnel> open = new ArrayList<>();
+            tunnels.forEach((src, dst) -> open.add(new Snapshot.Tunnel(src, dst)));
+            return new Snapshot(peerInfos, open);
         }
     }
 
@@ -310,7 +356,7 @@ public final class Coordinator {
     /** Tunnels open now. */
     public int tunnelCount() {
         synchronized (lock) {
-            return bySrc.values().stream().mapToInt(Set::size).sum();
+            return tunnels.count();
         }
     }
 

@@ -15,6 +15,12 @@ final class PeerUpdates {
     static final String GRACEFUL_DISCONNECT = "graceful disconnect";
     static final String FAILED_UPDATE = "failed update";
     static final String COORDINATOR_CLOSE = "coordinator close";
+    static final String LOST = "lost";
+    /** The reasons of pgcoord's mapping diff (enterprise/tailnet/pgcoord.go), for peers on other replicas. */
+    static final String NEW = "new";
+    static final String FOUND = "found";
+    static final String UPDATE = "update";
+    static final String DISCONNECTED = "disconnected";
 
     private PeerUpdates() {
     }

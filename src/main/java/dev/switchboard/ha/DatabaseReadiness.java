@@ -8,8 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness check {@code database}: DOWN after three heartbeats in a row failed, UP again after one succeeds (the
- * rule pgcoord applies to its own heartbeats, {@code enterprise/tailnet/pgcoord.go}); always UP without a database.
+ * Readiness check {@code database}: DOWN after three heartbeats in a row failed, of the replica registry or of the
+ * coordinator across replicas, UP again after one succeeds (the rule pgcoord applies to its own heartbeats,
+ * {@code enterprise/tailnet/pgcoord.go}); always UP without a database.
  * The datasource's own health check is off: it would flip on a single failed probe.
  */
 @ApplicationScoped
@@ -30,8 +31,11 @@ public class DatabaseReadiness {
                 return check.up().withData("configured", false).build();
             }
             ReplicaRegistry r = registry.get();
-            check.status(r.healthy()).withData("configured", true).withData("replica", r.self().id().toString())
+            boolean coordinatorHealthy = lifecycle.coordinator().map(PgCoordinator::healthy).orElse(true);
+            check.status(r.healthy() && coordinatorHealthy).withData("configured", true).withData("replica", r.self().id().toString())
                     .withData("siblings", r.siblings().size()).withData("failedHeartbeats", r.consecutiveFailures());
+            lifecycle.coordinator().ifPresent(c -> check.withData("coordinator", c.id().toString())
+                    .withData("coordinatorHealthy", c.healthy()));
             r.lastError().ifPresent(e -> check.withData("error", e));
             lifecycle.mesh().ifPresent(mesh -> check.withData("meshPeers", mesh.listedPeers())
                     .withData("meshPeersConnected", mesh.connectedPeers()));

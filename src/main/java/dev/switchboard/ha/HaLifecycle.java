@@ -4,6 +4,7 @@ import dev.switchboard.config.MeshKey;
 import dev.switchboard.config.PgConnectionUrl;
 import dev.switchboard.config.ReplicaSettings;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.coordinator.CoordinatorService;
 import dev.switchboard.derp.mesh.DerpMesh;
 import dev.switchboard.derp.server.DerpServer;
 import io.micrometer.core.instrument.Gauge;
@@ -27,8 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the replica registry when CODER_PG_CONNECTION_URL is set (Flyway has migrated by then) and removes this
- * replica's row at shutdown. With the relay on, the relay meshes with every live sibling in its region, following
+ * Starts the replica registry and the coordinator across replicas ({@link PgCoordinator}) when
+ * CODER_PG_CONNECTION_URL is set (Flyway has migrated by then); at shutdown marks this coordinator's peers LOST and
+ * removes this replica's row. With the relay on, the relay meshes with every live sibling in its region, following
  * the registry (Coder's {@code enterprise/derpmesh}, fed by replicasync): no static mesh list. Without a database
  * nothing here touches the datasource, which is inactive.
  */
@@ -43,11 +45,14 @@ public class HaLifecycle {
     private final Instance<DerpServer> relay;
     private final boolean relayEnabled;
     private final MeterRegistry metrics;
+    private final CoordinatorService coordinators;
     private volatile ReplicaRegistry registry;
+    private volatile PgCoordinator coordinator;
     private volatile DerpMesh mesh;
 
     public HaLifecycle(ReplicaSettings settings, Vertx vertx, Instance<Pool> pool, Instance<MeshKey> meshKey,
-                       Instance<DerpServer> relay, SwitchboardConfig config, MeterRegistry metrics) {
+                       Instance<DerpServer> relay, SwitchboardConfig config, MeterRegistry metrics,
+                       CoordinatorService coordinators) {
         this.settings = settings;
         this.vertx = vertx;
         this.pool = pool;
@@ -55,6 +60,7 @@ public class HaLifecycle {
         this.relay = relay;
         this.relayEnabled = config.derp().server().enable();
         this.metrics = metrics;
+        this.coordinators = coordinators;
     }
 
     void start(@Observes StartupEvent event) {
@@ -71,6 +77,9 @@ public class HaLifecycle {
             startMesh(registry);
         }
         registry.start();
+        coordinator = new PgCoordinator(vertx, pool.get(), listenOptions(database.get()), coordinators.coordinator(),
+                CoordinatorTimings.CODER, metrics);
+        coordinator.start();
         LOG.infof("Replica %s registered (%s, relay URL %s, region %d)", self.id(), database.get(), self.relayUrl(),
                 self.regionId());
     }
@@ -91,6 +100,16 @@ public class HaLifecycle {
         if (meshed != null) {
             meshed.stop();
         }
+        PgCoordinator shared = coordinator;
+        if (shared != null) {
+            try {
+                // Coder gives the "peers lost" update 15 s at shutdown.
+                shared.stop().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warnf("Coordinator peers not marked lost at shutdown (%s); the others see them LOST when its"
+                        + " heartbeat expires", e.getMessage());
+            }
+        }
         ReplicaRegistry running = registry;
         if (running == null) {
             return;
@@ -105,6 +124,11 @@ public class HaLifecycle {
     /** The registry, when this replica shares a database. */
     public Optional<ReplicaRegistry> registry() {
         return Optional.ofNullable(registry);
+    }
+
+    /** The coordinator across replicas, when this replica shares a database. */
+    public Optional<PgCoordinator> coordinator() {
+        return Optional.ofNullable(coordinator);
     }
 
     /** The relay's mesh with its siblings, when this replica shares a database and runs the relay. */

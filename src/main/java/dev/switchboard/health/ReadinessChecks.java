@@ -111,9 +111,11 @@ public class ReadinessChecks {
     @Readiness
     HealthCheck coordinator() {
         return () -> {
-            boolean running = !coordinators.coordinator().isClosed();
-            return HealthCheckResponse.named("coordinator").status(running)
-                    .withData("peers", coordinators.coordinator().snapshot().peers().size()).build();
+            var refusal = coordinators.coordinator().refusal();
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("coordinator").status(refusal.isEmpty())
+                    .withData("peers", coordinators.coordinator().peerCount());
+            refusal.ifPresent(reason -> check.withData("refusing", reason));
+            return check.build();
         };
     }
 }

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The server with CODER_PG_CONNECTION_URL (Coder's {@code postgres://} form) on an empty database: Flyway migrates
  * at start-up, the replica registers with its relay URL, the generated mesh key is stored and given to the relay,
- * and readiness reports check {@code database}.
+ * the coordinator across replicas beats in {@code coordinators}, and readiness reports check {@code database}.
  */
 @QuarkusTest
 @TestProfile(HaServerTest.WithDatabase.class)
@@ -49,7 +49,11 @@ class HaServerTest {
         assertTrue(meshKey.matches(HexFormat.of().parseHex(stored)), "the relay uses the stored key");
         given().get(ready).then().statusCode(200)
                 .body("checks.find { it.name == 'database' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'database' }.data.configured", equalTo(true));
+                .body("checks.find { it.name == 'database' }.data.configured", equalTo(true))
+                .body("checks.find { it.name == 'database' }.data.coordinatorHealthy", equalTo(true));
+        PgCoordinator coordinator = lifecycle.coordinator().orElseThrow();
+        assertEquals(List.of("ok"), Resource.database.query("SELECT status::text FROM coordinators WHERE id = '"
+                + coordinator.id() + "' AND heartbeat_at > now() - interval '6 seconds'"), "the coordinator beats");
     }
 
     public static class WithDatabase implements QuarkusTestProfile {

@@ -1,5 +1,6 @@
 package dev.switchboard.ha;
 
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** V1 on an empty database gives the tables of the design; running the migrations again changes nothing. */
+/**
+ * The migrations on an empty database give the tables of the design, as they do on a database V1 left (with rows);
+ * running them again changes nothing.
+ */
 @EnabledIf("dev.switchboard.ha.TestDatabase#available")
 class MigrationTest {
     private static TestDatabase database;
@@ -36,13 +40,31 @@ class MigrationTest {
                         "updated_at timestamp with time zone NO", "error text NO"),
                 columns("replicas"));
         assertEquals(List.of("key text NO", "value text NO"), columns("site_settings"));
-        assertEquals(List.of("id uuid NO", "heartbeat_at timestamp with time zone NO"), columns("coordinators"));
+        assertEquals(List.of("id uuid NO", "heartbeat_at timestamp with time zone NO", "status USER-DEFINED NO"),
+                columns("coordinators"));
         assertEquals(List.of("id uuid NO", "coordinator_id uuid NO", "updated_at timestamp with time zone NO",
-                "node bytea NO", "status USER-DEFINED NO"), columns("peers"));
+                "node bytea NO", "status USER-DEFINED NO", "node_key bytea YES"), columns("peers"));
         assertEquals(List.of("coordinator_id uuid NO", "src_id uuid NO", "dst_id uuid NO",
                 "updated_at timestamp with time zone NO"), columns("tunnels"));
         assertEquals(List.of("ok", "lost"),
                 query("SELECT unnest(enum_range(NULL::peer_status))::text"));
+        assertEquals(List.of("ok", "stopped"),
+                query("SELECT unnest(enum_range(NULL::coordinator_status))::text"));
+        assertEquals(List.of("coordinators_heartbeat_at", "peers_lost_updated_at", "peers_node_key", "tunnels_updated_at"),
+                query("SELECT indexname FROM pg_indexes WHERE indexname IN ('coordinators_heartbeat_at',"
+                        + " 'peers_lost_updated_at', 'peers_node_key', 'tunnels_updated_at') ORDER BY 1"));
+    }
+
+    @Test
+    void aDatabaseThatV1LeftIsMigratedWithItsRows() {
+        try (TestDatabase old = TestDatabase.create()) {
+            old.migrate(MigrationVersion.fromVersion("1"));
+            old.sql("INSERT INTO coordinators (id, heartbeat_at) VALUES (gen_random_uuid(), now())");
+            old.migrate();
+            assertEquals(List.of("1 true", "2 true"),
+                    old.query("SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"));
+            assertEquals(List.of("ok"), old.query("SELECT status::text FROM coordinators"));
+        }
     }
 
     @Test
@@ -63,7 +85,8 @@ class MigrationTest {
     @Test
     void migratingAgainIsANoOp() throws Exception {
         database.migrate();
-        assertEquals(List.of("1 true"), query("SELECT version || ' ' || success FROM flyway_schema_history"));
+        assertEquals(List.of("1 true", "2 true"),
+                query("SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"));
     }
 
     private static List<String> columns(String table) throws Exception {

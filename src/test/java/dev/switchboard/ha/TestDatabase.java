@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -102,8 +103,13 @@ final class TestDatabase implements AutoCloseable {
     }
 
     void migrate() {
+        migrate(MigrationVersion.LATEST);
+    }
+
+    /** Applies the migrations up to {@code target} (a database as an older release left it). */
+    void migrate(MigrationVersion target) {
         Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
-                .load().migrate();
+                .target(target).load().migrate();
     }
 
     /** Runs statements on this database over JDBC (test set-up and fault injection). */

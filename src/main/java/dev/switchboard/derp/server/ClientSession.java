@@ -40,7 +40,8 @@ final class ClientSession {
     private static final RateLimitedLog REJECTIONS = new RateLimitedLog(LOG::info, System::nanoTime,
             java.time.Duration.ofSeconds(10), 10, "DERP connection errors");
 
-    private enum State { HANDSHAKE, ACTIVE, CLOSED }
+    /** VERIFYING: ClientInfo read, waiting for {@link ClientAdmission}; nothing more is read meanwhile. */
+    private enum State { HANDSHAKE, VERIFYING, ACTIVE, CLOSED }
 
     // Immutable after construction; read from any thread.
     private final DerpServer server;
@@ -153,7 +154,7 @@ final class ClientSession {
 
     private void processFrames() {
         try {
-            while (!backpressure.paused() && state != State.CLOSED) {
+            while (!backpressure.paused() && state != State.CLOSED && state != State.VERIFYING) {
                 Frame frame = reader.poll();
                 if (frame == null) {
                     return;
@@ -186,6 +187,28 @@ final class ClientSession {
         key = opened.clientKey();
         info = opened.info();
         boolean meshPeer = server.isMeshKey(info.meshKey());
+        ClientAdmission admission = server.admission();
+        if (admission == null || meshPeer) {
+            completeHandshake(meshPeer);
+            return;
+        }
+        state = State.VERIFYING;
+        connection.pause();
+        admission.admits(key).otherwise(false).onComplete(r -> context.runOnContext(v -> {
+            if (state != State.VERIFYING) {
+                return; // closed meanwhile (handshake deadline, peer hung up)
+            }
+            if (Boolean.TRUE.equals(r.result())) {
+                completeHandshake(false);
+                resumeReading();
+            } else {
+                reject("client_not_verified", "client " + key.shortString() + " rejected: not a known peer");
+            }
+        }));
+    }
+
+    /** Registers the client and answers ServerInfo: from now on it relays. */
+    private void completeHandshake(boolean meshPeer) {
         peerPresentFrame = Frames.peerPresent(key, remote == null ? null : remote.getAddress(),
                 remote == null ? 0 : remote.getPort(), PeerPresentFlags.of(meshPeer, info.isProber(), notIdeal));
         Buffer serverInfo = Frames.serverInfo(server.privateKey(), key, ServerInfo.current());

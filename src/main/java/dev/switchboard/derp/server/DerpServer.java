@@ -45,6 +45,8 @@ public final class DerpServer {
     private final Forwarders forwarders = new Forwarders();
     // Any thread.
     private volatile boolean draining;
+    /** Null: every client may use the relay (CODER_DERP_SERVER_VERIFY_CLIENTS off). */
+    private volatile ClientAdmission admission;
     private final ConnectionsPerAddress perAddress;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
@@ -93,6 +95,15 @@ public final class DerpServer {
     public void accept(DerpConnection connection, boolean notIdeal) {
         metrics.clientAccepted();
         new ClientSession(this, connection, notIdeal).start();
+    }
+
+    /** From now on only clients {@code admission} admits (and mesh peers) complete the handshake. */
+    public void verifyClientsWith(ClientAdmission admission) {
+        this.admission = admission;
+    }
+
+    ClientAdmission admission() {
+        return admission;
     }
 
     /** Counts a WebSocket accept separately, as derper's {@code derp_websocket_accepts}. */
