@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A 32-byte Curve25519 node public key (tailscale/tailscale types/key). Immutable; usable as a map key.
@@ -26,6 +27,26 @@ public final class NodeKey {
             throw new IllegalArgumentException("node key must be 32 bytes, got " + raw.length);
         }
         return new NodeKey(raw.clone());
+    }
+
+    /**
+     * Tailscale's binary form ({@code types/key/node.go} {@code MarshalBinary}): ASCII {@code np} then the 32 raw
+     * bytes, as Coder's coordinator {@code Node.key} carries it.
+     */
+    public byte[] toBinary() {
+        byte[] out = new byte[2 + DerpLimits.KEY_LEN];
+        out[0] = 'n';
+        out[1] = 'p';
+        System.arraycopy(bytes, 0, out, 2, DerpLimits.KEY_LEN);
+        return out;
+    }
+
+    /** The key in {@link #toBinary()}'s form, or empty when {@code binary} is not one. */
+    public static Optional<NodeKey> fromBinary(byte[] binary) {
+        if (binary.length != 2 + DerpLimits.KEY_LEN || binary[0] != 'n' || binary[1] != 'p') {
+            return Optional.empty();
+        }
+        return Optional.of(new NodeKey(Arrays.copyOfRange(binary, 2, binary.length)));
     }
 
     /** Reads 32 bytes at {@code offset} of a frame payload. */

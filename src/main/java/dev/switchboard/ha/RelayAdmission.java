@@ -38,8 +38,8 @@ public class RelayAdmission {
         return shared.map(pg -> pg.announced(nodeKey.toByteArray())).orElse(Future.succeededFuture(false));
     }
 
-    /** {@code Node.key}'s form: ASCII "np" and the 32 raw bytes (tailscale/tailscale types/key/node.go MarshalBinary). */
+    /** {@code Node.key}'s form ({@link NodeKey#toBinary()}). */
     static ByteString binary(NodeKey key) {
-        return ByteString.copyFromUtf8("np").concat(ByteString.copyFrom(key.toBytes()));
+        return ByteString.copyFrom(key.toBinary());
     }
 }

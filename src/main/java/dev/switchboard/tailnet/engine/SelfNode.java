@@ -9,7 +9,6 @@ import dev.switchboard.tailnet.magicsock.AddrPorts;
 import dev.switchboard.tailnet.netcheck.NetcheckReport;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,7 @@ record SelfNode(long id, NodeKey key, DiscoKey disco, int preferredDerp, List<St
     Node toProto(Instant asOf) {
         Node.Builder node = Node.newBuilder().setId(id)
                 .setAsOf(Timestamp.newBuilder().setSeconds(asOf.getEpochSecond()).setNanos(asOf.getNano()))
-                .setKey(ByteString.copyFrom(ByteBuffer.allocate(34).put((byte) 'n').put((byte) 'p')
-                        .put(key.toBytes()).array()))
+                .setKey(ByteString.copyFrom(key.toBinary()))
                 .setDisco(disco.toString()).setPreferredDerp(preferredDerp)
                 .addAllAddresses(addresses).addAllAllowedIps(addresses).putAllDerpLatency(derpLatency);
         endpoints.forEach(ep -> node.addEndpoints(AddrPorts.format(ep)));

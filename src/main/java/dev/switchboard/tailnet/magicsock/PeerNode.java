@@ -1,6 +1,5 @@
 package dev.switchboard.tailnet.magicsock;
 
-import com.google.protobuf.ByteString;
 import dev.switchboard.coordinator.proto.Node;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.tailnet.disco.DiscoKey;
@@ -31,7 +30,7 @@ public record PeerNode(NodeKey key, DiscoKey disco, DerpMagicAddress derp, List<
      */
     public static Optional<PeerNode> fromProto(Node node) {
         Optional<DerpMagicAddress> derp = DerpMagicAddress.ofPreferredDerp(node.getPreferredDerp());
-        Optional<NodeKey> key = nodeKey(node.getKey());
+        Optional<NodeKey> key = NodeKey.fromBinary(node.getKey().toByteArray());
         Optional<DiscoKey> disco = discoKey(node.getDisco());
         if (derp.isEmpty() || key.isEmpty() || disco.isEmpty()) {
             return Optional.empty();
@@ -41,14 +40,6 @@ public record PeerNode(NodeKey key, DiscoKey disco, DerpMagicAddress derp, List<
             AddrPorts.parse(text).ifPresent(endpoints::add);
         }
         return Optional.of(new PeerNode(key.get(), disco.get(), derp.get(), endpoints));
-    }
-
-    /** {@code key.NodePublic} binary form: ASCII {@code np} then 32 raw bytes ({@code types/key/node.go}). */
-    static Optional<NodeKey> nodeKey(ByteString bytes) {
-        if (bytes.size() != 34 || bytes.byteAt(0) != 'n' || bytes.byteAt(1) != 'p') {
-            return Optional.empty();
-        }
-        return Optional.of(NodeKey.of(bytes.substring(2).toByteArray()));
     }
 
     private static Optional<DiscoKey> discoKey(String text) {
