@@ -64,6 +64,16 @@ public final class FreshServer implements AutoCloseable {
         return base.resolve("/derp");
     }
 
+    /** {@code http://127.0.0.1:<port>}: the public listener. */
+    public URI baseUrl() {
+        return base;
+    }
+
+    /** {@code kill -9}: no drain, no deregistration, as a crashed pod. */
+    public void crash() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     public Duration startToReady() {
         return startToReady;
     }

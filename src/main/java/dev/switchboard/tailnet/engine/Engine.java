@@ -270,7 +270,7 @@ public final class Engine {
         } else if (change.kind() == Kind.READY_FOR_HANDSHAKE) {
             ready.computeIfAbsent(change.peer(), k -> Promise.promise()).tryComplete();
         }
-        // LOST: keep the node; WireGuard may still work via DERP or a direct path (coordinator-protocol §6.5).
+        // LOST: keep the node; WireGuard may still work via DERP or a direct path (Coder tailnet/configmaps.go: a lost peer is kept until it comes back or times out).
     }
 
     /** {@code Node.allowed_ips} as prefixes, or null when one does not parse (the whole update is dropped). */

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class RelayedTrafficTest {
     private static final byte[] MARKER = "PLAINTEXT-MARKER-d3e1f0c2".getBytes(StandardCharsets.US_ASCII);
-    /** DERP SendPacket (derp-protocol: frame type 4, u32 BE length, destination key, packet). */
+    /** DERP SendPacket (tailscale derp/derp.go frameSendPacket: type 4, u32 BE length, destination key, packet). */
     private static final int SEND_PACKET = 0x04;
 
     @TestHTTPResource("/")
