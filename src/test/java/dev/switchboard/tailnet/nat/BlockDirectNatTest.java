@@ -2,6 +2,7 @@ package dev.switchboard.tailnet.nat;
 
 import dev.switchboard.tailnet.nat.NatLab.Home;
 import dev.switchboard.tailnet.nat.NatLab.Nat;
+import dev.switchboard.testing.PeerProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;

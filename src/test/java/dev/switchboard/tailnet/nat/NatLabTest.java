@@ -2,6 +2,7 @@ package dev.switchboard.tailnet.nat;
 
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TokenService;
+import dev.switchboard.testing.PeerProcess;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.switchboard.tailnet.nat;
+package dev.switchboard.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,10 +16,10 @@ import java.util.function.Predicate;
 
 /**
  * A {@code switchboard} client command (agent, ping, netcheck) in its own JVM inside a network namespace:
- * {@code ip netns exec <ns> java -cp <this JVM's class path> dev.switchboard.cli.SwitchboardMain …}. Client commands
+ * {@code [ip netns exec <ns>] java -cp <this JVM's class path> dev.switchboard.cli.SwitchboardMain …}. Client commands
  * never boot Quarkus, so the test classpath is all they need. Output lines are collected as they come.
  */
-final class PeerProcess implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> out = new ArrayList<>();
@@ -32,9 +32,10 @@ final class PeerProcess implements AutoCloseable {
         reader(process.getErrorStream(), err);
     }
 
-    static PeerProcess start(String namespace, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** {@code switchboard <args>} on the test class path (client commands need no Quarkus), in {@code namespace} if not null. */
+    public static PeerProcess start(String namespace, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Short-lived clients: C1 only and a small heap keep the two shared cores for the peers' work.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
                 // As the test JVM (pom.xml): JBoss Logging's manager from the start, not a warning on stderr.
@@ -43,7 +44,7 @@ final class PeerProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
-        return new PeerProcess(namespace + " " + args[0], pb.start());
+        return new PeerProcess((namespace == null ? "" : namespace + " ") + args[0], pb.start());
     }
 
     private void reader(InputStream stream, List<String> lines) {
@@ -62,7 +63,7 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Waits for a stdout ({@code stdout}) or stderr line at index ≥ {@code from} that {@code match}es. */
-    synchronized Optional<String> await(boolean stdout, int from, Predicate<String> match, Duration within)
+    public synchronized Optional<String> await(boolean stdout, int from, Predicate<String> match, Duration within)
             throws InterruptedException {
         List<String> lines = stdout ? out : err;
         long deadline = System.nanoTime() + within.toNanos();
@@ -83,28 +84,28 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Like {@link #await} but fails with everything the process printed. */
-    String expect(boolean stdout, int from, Predicate<String> match, Duration within, String what)
+    public String expect(boolean stdout, int from, Predicate<String> match, Duration within, String what)
             throws InterruptedException {
         return await(stdout, from, match, within).orElseThrow(() -> new AssertionError(name + ": no " + what
                 + " within " + within.toSeconds() + " s\n" + transcript()));
     }
 
     /** How many lines came on stdout (or stderr) so far: a starting point for {@link #await}. */
-    synchronized int lineCount(boolean stdout) {
+    public synchronized int lineCount(boolean stdout) {
         return (stdout ? out : err).size();
     }
 
     /** The stdout lines so far. */
-    synchronized List<String> stdout() {
+    public synchronized List<String> stdout() {
         return List.copyOf(out);
     }
 
-    synchronized String transcript() {
+    public synchronized String transcript() {
         return "--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);
     }
 
     /** Waits for the exit; the exit code, or fails with the transcript. */
-    int exitCode(Duration within) throws InterruptedException {
+    public int exitCode(Duration within) throws InterruptedException {
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + ": still running after " + within.toSeconds() + " s\n" + transcript());
         }
