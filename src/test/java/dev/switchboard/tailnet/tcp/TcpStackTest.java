@@ -221,6 +221,34 @@ class TcpStackTest {
         assertTrue(error.get().getMessage().contains("RESET"), String.valueOf(error.get()));
     }
 
+    @Test
+    void aWriterThatSawTheQueueFullGetsItsDrainEvenIfTheFlushEmptiedIt() {
+        // Vert.x's pipe writes from inside the read handler and pauses once writeQueueFull; such writes are flushed
+        // only after the handler returns. An echo that starts on a full receive buffer with an empty send buffer
+        // fills its queue within one delivery, and the flush then empties it at once: the drain must still come.
+        StackLink link = new StackLink(TcpStackConfig.defaults());
+        AtomicReference<TcpSocket> server = new AtomicReference<>();
+        link.b.listen(7, 4).handler(s -> {
+            s.pause();
+            server.set(s);
+        });
+        Future<TcpSocket> f = link.a.connect(StackLink.B6, 7);
+        link.run(S);
+        TcpSocket a = f.result();
+        byte[] data = random(1_000_000, 3);
+        Buffer got = Buffer.buffer();
+        a.handler(got::appendBuffer);
+        a.write(Buffer.buffer(data));
+        a.end();
+        link.run(5 * S); // B's receive buffer fills; its send buffer is empty
+        TcpSocket b = server.get();
+        b.endHandler(v -> b.end());
+        b.pipeTo(b);
+        link.run(60 * S);
+        assertEquals(data.length, got.length());
+        assertArrayEquals(data, got.getBytes());
+    }
+
     private static void onPacket(TcpStack stack, byte[] p) {
         stack.onPacket(p, 0, p.length);
     }
