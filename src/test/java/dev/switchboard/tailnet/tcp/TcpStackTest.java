@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -247,6 +248,25 @@ class TcpStackTest {
         link.run(60 * S);
         assertEquals(data.length, got.length());
         assertArrayEquals(data, got.getBytes());
+    }
+
+    @Test
+    void listenAllTakesTheAllowedPortsWithoutAListenerAndRefusesTheRest() {
+        StackLink link = new StackLink(TcpStackConfig.defaults());
+        echoServer(link.b, 22);
+        List<Integer> accepted = new ArrayList<>();
+        link.b.listenAll(port -> port >= 1000 && port <= 2000 || port == 22, 8)
+                .handler(s -> accepted.add(s.localPort()));
+        Future<TcpSocket> forwarded = link.a.connect(StackLink.B6, 1500);
+        Future<TcpSocket> own = link.a.connect(StackLink.B6, 22);
+        Future<TcpSocket> refused = link.a.connect(StackLink.B6, 2001);
+        link.run(S);
+        assertTrue(forwarded.succeeded(), String.valueOf(forwarded.cause()));
+        assertTrue(own.succeeded(), String.valueOf(own.cause()));
+        assertEquals(List.of(1500), accepted, "port 22's own listener keeps its connections");
+        assertTrue(refused.failed());
+        assertTrue(refused.cause().getMessage().contains("REFUSED"), refused.cause().getMessage());
+        assertEquals(1, link.b.dropped(TcpStackDrop.NO_CONNECTION_RESET));
     }
 
     private static void onPacket(TcpStack stack, byte[] p) {
