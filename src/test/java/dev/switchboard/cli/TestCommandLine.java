@@ -31,6 +31,11 @@ final class TestCommandLine {
                         p.env = env;
                         p.handleSigint = false;
                     }
+                    case SpeedtestCommand s -> s.env = env;
+                    case PortForwardCommand f -> {
+                        f.env = env;
+                        f.handleSignals = false;
+                    }
                     default -> { }
                 }
                 made.add(command);
