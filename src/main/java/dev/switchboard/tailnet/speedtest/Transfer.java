@@ -77,8 +77,12 @@ final class Transfer {
             intervals = new Intervals(System.nanoTime());
             out.exceptionHandler(done::tryFail);
             out.drainHandler(v -> pump());
-            // A stalled stream (closed window, no drain) still ends the test on time.
-            stopTimer = vertx.setTimer(Math.max(1, durationNanos / 1_000_000 + 1), t -> finish());
+            // A stalled stream (closed window, no drain) still ends the test on time, and the test lasted until now
+            // (as Go's blocked Write returns only then), not just until the last write.
+            stopTimer = vertx.setTimer(Math.max(1, durationNanos / 1_000_000 + 1), t -> {
+                intervals.add(0, System.nanoTime());
+                finish();
+            });
             done.future().onComplete(r -> vertx.cancelTimer(stopTimer));
             pump();
             return done.future();
