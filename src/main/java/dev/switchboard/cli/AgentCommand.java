@@ -4,8 +4,11 @@ import dev.switchboard.coordinator.client.CoordinatorEvent;
 import dev.switchboard.tailnet.engine.Engine;
 import dev.switchboard.tailnet.engine.EngineEvents;
 import dev.switchboard.tailnet.engine.EngineOptions;
+import dev.switchboard.tailnet.forward.AgentForwarder;
+import dev.switchboard.tailnet.forward.PortRanges;
 import dev.switchboard.tailnet.magicsock.AddrPorts;
 import dev.switchboard.tailnet.magicsock.PathChange;
+import dev.switchboard.tailnet.speedtest.SpeedtestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
@@ -25,11 +28,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code switchboard agent}: a workspace agent's tailnet side. Coordinates at
  * {@code /api/v2/workspaceagents/me/coordinate} (reconnecting with backoff), answers pings on its tailnet
- * addresses, logs them and every path change on stderr, and on SIGTERM sends Disconnect and exits 0.
- * Runs without Quarkus ({@link ClientCli}).
+ * addresses, serves Tailscale's speed test on tailnet TCP port 3 and forwards every other allowed tailnet TCP port to
+ * {@code 127.0.0.1} (as Coder's agent does for {@code coder speedtest} and {@code coder port-forward}), logs
+ * coordinator events and every path change on stderr, and on SIGTERM sends Disconnect and exits 0. Runs without
+ * Quarkus ({@link ClientCli}).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Run a workspace agent's tailnet peer: coordinate, answer pings, log path changes on stderr.")
+        description = "Run a workspace agent's tailnet peer: coordinate, answer pings and speed tests, forward TCP "
+                + "ports to localhost, log path changes on stderr.")
 public class AgentCommand implements Callable<Integer> {
     /** Replaced by tests; the process environment otherwise. */
     Map<String, String> env = System.getenv();
@@ -50,9 +56,14 @@ public class AgentCommand implements Callable<Integer> {
             + "else 0.0.0.0:0)")
     String udpBind;
 
+    @Option(names = "--allow-ports", description = "Tailnet TCP ports forwarded to 127.0.0.1, e.g. 22,80,8000-8999 "
+            + "(default: all); others are refused")
+    String allowPorts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        PortRanges forwarded = allowedPorts();
         String agentToken = TailnetFlags.required("--token", token, env, "CODER_AGENT_TOKEN");
         UUID agentId = subject(agentToken);
         InetSocketAddress bind = TailnetFlags.udpBind(udpBind, env, "CODER_AGENT_UDP_BIND");
@@ -66,8 +77,12 @@ public class AgentCommand implements Callable<Integer> {
         try {
             Engine engine = Engine.start(vertx, options, new Log(err, exit)).toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
+            engine.listen(SpeedtestServer.PORT, socket -> SpeedtestServer.serve(vertx, socket, socket))
+                    .compose(l -> AgentForwarder.start(vertx, engine, forwarded))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             err.println("agent " + agentId + ": tailnet addresses " + String.join(", ", engine.addresses())
-                    + ", UDP port " + engine.udpPort());
+                    + ", UDP port " + engine.udpPort() + ", speedtest on TCP port " + SpeedtestServer.PORT
+                    + ", forwarding TCP ports " + forwarded + " to 127.0.0.1");
             err.flush();
             stop.thenRun(() -> exit.complete(0));
             int code = exit.get();
@@ -77,6 +92,17 @@ public class AgentCommand implements Callable<Integer> {
             return code;
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private PortRanges allowedPorts() {
+        if (allowPorts == null) {
+            return PortRanges.ALL;
+        }
+        try {
+            return PortRanges.parse(allowPorts);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--allow-ports", e.getMessage());
         }
     }
 

@@ -7,7 +7,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Runs the commands that need no server — {@code token …}, {@code bench …}, {@code agent}, {@code ping}, {@code netcheck}, every {@code --help} and
+ * Runs the commands that need no server — {@code token …}, {@code bench …}, {@code agent}, {@code ping},
+ * {@code speedtest}, {@code port-forward}, {@code netcheck}, every {@code --help} and
  * {@code --version} — with plain picocli, without booting Quarkus: they answer in a fraction of a second, print
  * nothing but their result on stdout and open no listener. Only {@code server} boots Quarkus.
  */

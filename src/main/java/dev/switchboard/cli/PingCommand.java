@@ -1,32 +1,26 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.coordinator.client.CoordinatorEvent;
 import dev.switchboard.tailnet.engine.Engine;
-import dev.switchboard.tailnet.engine.EngineEvents;
 import dev.switchboard.tailnet.engine.EngineOptions;
 import dev.switchboard.tailnet.engine.PingResult;
 import dev.switchboard.tailnet.magicsock.AddrPorts;
 import dev.switchboard.tailnet.magicsock.PathChange;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import static dev.switchboard.cli.AgentSession.await;
 
 /**
  * {@code switchboard ping <agent-id>}: joins the tailnet as a client of that agent and pings it over the tunnel,
@@ -37,9 +31,6 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "ping", mixinStandardHelpOptions = true,
         description = "Ping a workspace agent over the tailnet (p2p or through DERP) and report the path.")
 public class PingCommand implements Callable<Integer> {
-    /** Every echo carries this, so a capture can tell our pings apart. */
-    static final byte[] PAYLOAD = "switchboard ping".getBytes(StandardCharsets.US_ASCII);
-
     /** Replaced by tests; the process environment otherwise. */
     Map<String, String> env = System.getenv();
     /** Ctrl-C ends the loop and still prints the summary; tests leave the JVM's handlers alone. */
@@ -48,14 +39,8 @@ public class PingCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<agent-id>", description = "The agent's UUID")
-    String agent;
-
-    @Option(names = "--url", description = "Server URL (default: $CODER_URL)")
-    String url;
-
-    @Option(names = "--token", description = "Session token (default: $CODER_SESSION_TOKEN)")
-    String token;
+    @CommandLine.Mixin
+    ClientTailnetOptions tailnet;
 
     @Option(names = {"-n", "--num"}, description = "Number of pings (default: until interrupted)")
     Integer num;
@@ -74,14 +59,7 @@ public class PingCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default ${DEFAULT-VALUE})")
     String output;
 
-    @Option(names = "--disable-direct-connections",
-            description = "Relay everything through DERP (or set CODER_DISABLE_DIRECT_CONNECTIONS=true)")
-    boolean disableDirect;
-
-    @Option(names = "--udp-bind", description = "UDP ip:port of the magic socket (default: $CODER_UDP_BIND, "
-            + "else 0.0.0.0:0)")
-    String udpBind;
-
+    private String agent;
     private PrintWriter out;
     private PrintWriter err;
     private boolean json;
@@ -91,21 +69,16 @@ public class PingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
-        UUID agentId = agentId();
+        UUID agentId = tailnet.agentId();
+        agent = tailnet.agent;
         json = outputJson();
         if (num != null && num < 1) {
             throw new UsageError("-n", "a positive number of pings, not " + num);
         }
-        InetSocketAddress bind = TailnetFlags.udpBind(udpBind, env, "CODER_UDP_BIND");
-        boolean relayOnly = TailnetFlags.flagOrEnv(disableDirect, env, "CODER_DISABLE_DIRECT_CONNECTIONS");
-        EngineOptions options = new EngineOptions(TailnetFlags.serverUrl("--url", url, env),
-                TailnetFlags.required("--token", token, env, "CODER_SESSION_TOKEN"), false, agentId,
-                bind.getAddress().getHostAddress(), bind.getPort(), relayOnly, false);
-        if (relayOnly) {
+        EngineOptions options = tailnet.engineOptions(env);
+        if (options.disableDirect()) {
             line(err, "Direct connections disabled.");
         }
-        Vertx vertx = Vertx.vertx();
-        CompletableFuture<String> refused = new CompletableFuture<>();
         Thread main = Thread.currentThread();
         if (handleSigint) {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> {
@@ -113,36 +86,22 @@ public class PingCommand implements Callable<Integer> {
                 main.interrupt();
             });
         }
-        try {
-            Engine engine = get(Engine.start(vertx, options, new Events(refused)), Duration.ofSeconds(30));
-            try {
-                Optional<String> refusal = awaitAgent(engine, agentId, refused);
-                if (refusal.isPresent()) {
-                    line(err, "switchboard: ping: " + refusal.get());
-                    return 1;
-                }
-                PingSummary summary = run(engine, agentId);
-                if (json) {
-                    line(out, summary.json().encode());
-                } else {
-                    line(out, summary.table());
-                }
-                return summary.successful() > 0 ? 0 : 1;
-            } finally {
-                Thread.interrupted();
-                get(engine.close(), Duration.ofSeconds(5));
+        try (AgentSession session = AgentSession.start(options, this::pathChanged)) {
+            Optional<String> refusal = session.awaitAgent(timeout);
+            if (refusal.isPresent()) {
+                line(err, "switchboard: ping: " + refusal.get());
+                return 1;
             }
-        } finally {
-            Thread.interrupted();
-            get(vertx.close(), Duration.ofSeconds(5));
-        }
-    }
-
-    private UUID agentId() {
-        try {
-            return UUID.fromString(agent);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("<agent-id>", "the agent's UUID, not \"" + agent + "\"");
+            if (verbose && !json) {
+                diagnostics(session.engine, agentId);
+            }
+            PingSummary summary = run(session.engine, agentId);
+            if (json) {
+                line(out, summary.json().encode());
+            } else {
+                line(out, summary.table());
+            }
+            return summary.successful() > 0 ? 0 : 1;
         }
     }
 
@@ -153,36 +112,14 @@ public class PingCommand implements Callable<Integer> {
         return output.equals("json");
     }
 
-    /**
-     * Waits until the agent has our node (READY_FOR_HANDSHAKE), or the timeout (older agents never say), then sends
-     * one silent ping so the diagnostics see a handshake and the loop starts on the best path known (Coder's step 3).
-     */
-    private Optional<String> awaitAgent(Engine engine, UUID agentId, CompletableFuture<String> refused)
-            throws InterruptedException {
-        CompletableFuture<Object> ready = CompletableFuture.anyOf(
-                engine.awaitReady(agentId).toCompletionStage().toCompletableFuture(), refused);
+    /** {@code -v}: the peer diagnostics {@code coder ping} prints before pinging. */
+    private void diagnostics(Engine engine, UUID agentId) throws InterruptedException {
         try {
-            Object result = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (result instanceof String refusal) {
-                return Optional.of(refusal);
-            }
+            PeerDiagnosticsLines.lines(await(engine.diagnostics(agentId), Duration.ofSeconds(5)))
+                    .forEach(l -> line(err, l));
         } catch (ExecutionException | TimeoutException e) {
-            // Go on: the pings say whether the agent is reachable.
+            line(err, "✘ diagnostics unavailable: " + e.getMessage());
         }
-        try {
-            get(engine.ping(agentId, PAYLOAD, timeout), timeout.plusSeconds(1));
-        } catch (ExecutionException | TimeoutException e) {
-            // Reported by the loop's own pings.
-        }
-        if (verbose && !json) {
-            try {
-                PeerDiagnosticsLines.lines(get(engine.diagnostics(agentId), Duration.ofSeconds(5)))
-                        .forEach(l -> line(err, l));
-            } catch (ExecutionException | TimeoutException e) {
-                line(err, "✘ diagnostics unavailable: " + e.getMessage());
-            }
-        }
-        return Optional.empty();
     }
 
     private PingSummary run(Engine engine, UUID agentId) throws InterruptedException {
@@ -197,7 +134,8 @@ public class PingCommand implements Callable<Integer> {
             }
             Instant at = Instant.now();
             try {
-                PingResult pong = get(engine.ping(agentId, PAYLOAD, timeout), timeout.plusSeconds(1));
+                PingResult pong = await(engine.ping(agentId, AgentSession.PING_PAYLOAD, timeout),
+                        timeout.plusSeconds(1));
                 String region = pong.derpRegion().map(engine::regionName).orElse(null);
                 summary.add(new PingSummary.Pong(seq, at, Optional.of(pong.latency()), pong.direct(),
                         Optional.ofNullable(region), Optional.empty()));
@@ -237,36 +175,15 @@ public class PingCommand implements Callable<Integer> {
         }
     }
 
-    private static <T> T get(Future<T> f, Duration within)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        return f.toCompletionStage().toCompletableFuture().get(within.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     private static void line(PrintWriter w, String text) {
         w.println(text);
         w.flush();
     }
 
-    /** {@code -v}: path changes on stderr; a coordinator refusal ends the command. */
-    private final class Events implements EngineEvents {
-        private final CompletableFuture<String> refused;
-
-        Events(CompletableFuture<String> refused) {
-            this.refused = refused;
-        }
-
-        @Override
-        public void coordinator(CoordinatorEvent event) {
-            if (event instanceof CoordinatorEvent.Rejected r) {
-                refused.complete("coordinator refused: HTTP " + r.status() + " " + r.message());
-            }
-        }
-
-        @Override
-        public void pathChanged(UUID peer, PathChange change) {
-            if (verbose && !json) {
-                line(err, "path to " + peer + ": now direct via " + AddrPorts.format(change.to().addr()));
-            }
+    /** {@code -v}: path changes on stderr. */
+    private void pathChanged(UUID peer, PathChange change) {
+        if (verbose && !json) {
+            line(err, "path to " + peer + ": now direct via " + AddrPorts.format(change.to().addr()));
         }
     }
 }

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,36 +50,13 @@ class AgentPingCommandTest {
         return "http://127.0.0.1:" + root.getPort();
     }
 
-    /** A command line whose agent/ping commands read {@code env} and leave the JVM's signal handlers alone. */
-    private static CommandLine commandLine(Map<String, String> env, StringWriter out, StringWriter err,
-                                           AgentCommand[] agentOut) {
-        CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine cl = new CommandLine(new SwitchboardCommand(), new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                K made = defaults.create(type);
-                if (made instanceof AgentCommand a) {
-                    a.env = env;
-                    a.handleSigterm = false;
-                    agentOut[0] = a;
-                } else if (made instanceof PingCommand p) {
-                    p.env = env;
-                    p.handleSigint = false;
-                }
-                return made;
-            }
-        });
-        cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        return cl;
-    }
-
     @BeforeEach
     void startAgent() {
         Map<String, String> env = Map.of("CODER_URL", url(), "CODER_AGENT_TOKEN",
                 tokens.mint(agentId, Role.AGENT, List.of(), Duration.ofHours(1)),
                 "CODER_AGENT_UDP_BIND", "127.0.0.1:0");
-        AgentCommand[] made = new AgentCommand[1];
-        CommandLine cl = commandLine(env, new StringWriter(), agentErr, made);
+        List<Object> made = new CopyOnWriteArrayList<>();
+        CommandLine cl = TestCommandLine.create(env, new StringWriter(), agentErr, made);
         agentExit = CompletableFuture.supplyAsync(() -> ClientCli.execute(cl, "agent"));
         Pattern port = Pattern.compile("UDP port (\\d+)");
         Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> port.matcher(agentErr.toString()).find()
@@ -86,7 +64,7 @@ class AgentPingCommandTest {
         Matcher m = port.matcher(agentErr.toString());
         assertTrue(m.find(), agentErr.toString());
         agentPort = Integer.parseInt(m.group(1));
-        agent = made[0];
+        agent = TestCommandLine.made(made, AgentCommand.class);
     }
 
     @AfterEach
@@ -107,7 +85,7 @@ class AgentPingCommandTest {
         String[] all = new String[args.length + 1];
         all[0] = "ping";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = ClientCli.execute(commandLine(env, out, err, new AgentCommand[1]), all);
+        int code = ClientCli.execute(TestCommandLine.create(env, out, err, new ArrayList<>()), all);
         return new Run(code, out.toString(), err.toString());
     }
 

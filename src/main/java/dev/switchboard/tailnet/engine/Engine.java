@@ -18,10 +18,13 @@ import dev.switchboard.tailnet.magicsock.MagicConn;
 import dev.switchboard.tailnet.magicsock.PathChange;
 import dev.switchboard.tailnet.magicsock.PeerNode;
 import dev.switchboard.tailnet.netcheck.NetcheckReport;
+import dev.switchboard.tailnet.tcp.TcpListener;
+import dev.switchboard.tailnet.tcp.TcpSocket;
 import dev.switchboard.tailnet.wireguard.AllowedIp;
 import dev.switchboard.vertx.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -39,20 +42,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * A tailnet peer: the {@link MagicConn} data plane, coordinated through a {@link CoordinatorClient}, with an
- * ICMPv6 echo responder and pinger on its tailnet address (coder/coder {@code tailnet/conn.go} {@code Conn}, with
- * netstack reduced to ICMP). A fresh node key (the WireGuard static key) and disco key per process, as Coder does.
+ * ICMPv6 echo responder and pinger and a userspace TCP stack on its tailnet address (coder/coder
+ * {@code tailnet/conn.go} {@code Conn}, {@link TailnetTcp} in netstack's place). A fresh node key (the WireGuard
+ * static key) and disco key per process, as Coder does.
  *
  * <p>Agents advertise both /128s derived from their UUID and acknowledge every peer node with ReadyForHandshake;
  * clients take a random /128 under Tailscale's prefix and open a tunnel to their agent.
  *
  * <p>Threading: one event-loop context runs the magic socket, the coordinator client and everything here; public
- * methods may be called from any thread, hop onto it and return futures.
+ * methods may be called from any thread, hop onto it and return futures. TCP sockets belong to that loop too: use them
+ * only from their handlers or through {@link #context()}.
  */
 public final class Engine {
     private static final Duration CONNECTION_INFO_TIMEOUT = Duration.ofSeconds(10);
+    /** Half-open plus unaccepted connections per listener: what a SYN flood to one port can hold at most. */
+    private static final int LISTEN_BACKLOG = 128;
     private final Vertx vertx;
     private final Context context;
     private final EngineOptions options;
@@ -67,6 +76,7 @@ public final class Engine {
     private final int udpPort;
     // Owned by the event loop.
     private final EchoPinger pinger;
+    private final TailnetTcp tcp;
     private final byte[] tx = new byte[MagicConn.TX_BUFFER_SIZE];
     private final Map<UUID, Node> peerNodes = new HashMap<>();
     private final Map<UUID, Promise<Void>> ready = new HashMap<>();
@@ -89,6 +99,7 @@ public final class Engine {
         this.derpMap = info.derpMap();
         this.udpPort = conn.localPort();
         this.pinger = new EchoPinger(vertx, ThreadLocalRandom.current().nextInt());
+        this.tcp = new TailnetTcp(vertx, conn, sourceAddress);
     }
 
     /** Fetches the connection info from the server, then {@link #start(Vertx, EngineOptions, AgentConnectionInfo, EngineEvents)}. */
@@ -206,14 +217,64 @@ public final class Engine {
         return result.future();
     }
 
+    /** The event loop that owns the engine and its TCP sockets; their handlers run there. */
+    public Context context() {
+        return context;
+    }
+
+    /**
+     * Accepts TCP connections to {@code port} of our address; each socket goes to {@code handler} on the loop. Fails
+     * if the port already has a listener.
+     */
+    public Future<TcpListener> listen(int port, Handler<TcpSocket> handler) {
+        return onLoop(() -> tcp.stack().listen(port, LISTEN_BACKLOG).handler(handler));
+    }
+
+    /**
+     * Accepts TCP connections to every port {@code ports} allows that has no listener of its own (the agent's port
+     * forwarding, coder/coder {@code agent/agent.go} on the tailnet's TCP forwarder); others are refused with a RST.
+     */
+    public Future<TcpListener> listenAll(IntPredicate ports, Handler<TcpSocket> handler) {
+        return onLoop(() -> tcp.stack().listenAll(ports, LISTEN_BACKLOG).handler(handler));
+    }
+
+    private <T> Future<T> onLoop(Supplier<T> action) {
+        return Future.future(p -> context.runOnContext(v -> {
+            try {
+                p.complete(action.get());
+            } catch (IllegalStateException e) {
+                p.fail(e);
+            }
+        }));
+    }
+
+    /**
+     * Opens a TCP connection to {@code port} on {@code peer}'s first address (the one Coder's clients dial,
+     * {@code tailnet/conn.go} {@code DialContextTCP}); completes on the loop once established.
+     */
+    public Future<TcpSocket> connect(UUID peer, int port) {
+        return Future.<TcpSocket>future(p -> context.runOnContext(v -> {
+            Node node = peerNodes.get(peer);
+            if (node == null || node.getAddressesCount() == 0) {
+                p.fail("no node for peer " + peer + " yet");
+                return;
+            }
+            tcp.stack().connect(AllowedIp.parse(node.getAddresses(0)).address(), port).onComplete(p);
+        }));
+    }
+
     /** What {@code coder ping} prints before pinging. */
     public Future<Diagnostics> diagnostics(UUID peer) {
         return Future.future(p -> context.runOnContext(v -> p.complete(diagnosticsOnLoop(peer))));
     }
 
-    /** Every drop so far, magicsock's and ours, by reason. */
+    /** Every drop so far, magicsock's, ours and the TCP stack's, by reason. */
     public Future<Map<String, Long>> drops() {
-        return Future.future(p -> context.runOnContext(v -> p.complete(conn.drops().snapshot())));
+        return Future.future(p -> context.runOnContext(v -> {
+            Map<String, Long> all = conn.drops().snapshot();
+            tcp.addDrops(all);
+            p.complete(all);
+        }));
     }
 
     /** The node we last published (or would, before we have a home), as the coordinator gets it. */
@@ -228,7 +289,10 @@ public final class Engine {
 
     /** Graceful end: Disconnect (peers see DISCONNECTED, not LOST), then the sockets close. */
     public Future<Void> close() {
-        return Future.<Void>future(p -> context.runOnContext(v -> coordinator.disconnect().onComplete(p)))
+        return Future.<Void>future(p -> context.runOnContext(v -> {
+                    tcp.close();
+                    coordinator.disconnect().onComplete(p);
+                }))
                 .eventually(() -> conn.close())
                 .eventually(() -> webSockets.close())
                 .eventually(() -> http.close());
@@ -284,10 +348,17 @@ public final class Engine {
         return out;
     }
 
-    /** A decrypted packet: echo requests to us are answered, replies go to the pinger, the rest is counted. */
+    /**
+     * A decrypted packet: TCP goes to the stack, echo requests to us are answered, replies go to the pinger, the rest
+     * is counted.
+     */
     private void onPacket(IpPacket packet, InetSocketAddress via) {
         if (!isOurs(packet)) {
             conn.drops().count(EngineDrop.NOT_FOR_US);
+            return;
+        }
+        if (packet.protocol() == IpPacket.PROTOCOL_TCP) {
+            tcp.onPacket(packet);
             return;
         }
         if (pinger.onPacket(packet, via)) {
@@ -349,5 +420,11 @@ public final class Engine {
     public String regionName(int regionId) {
         DerpRegion region = derpMap.regions().get((long) regionId);
         return region == null ? "" : region.regionName();
+    }
+
+    /** A region's short code ({@code coder} for the embedded relay), as Tailscale's {@code PeerStatus.Relay}. */
+    public String regionCode(int regionId) {
+        DerpRegion region = derpMap.regions().get((long) regionId);
+        return region == null ? "" : region.regionCode();
     }
 }

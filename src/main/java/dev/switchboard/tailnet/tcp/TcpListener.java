@@ -27,6 +27,7 @@ public final class TcpListener {
         this.backlog = backlog;
     }
 
+    /** The port listened on; 0 for {@link TcpStack#listenAll}. */
     public int port() {
         return port;
     }

@@ -126,6 +126,11 @@ public final class TcpSocket implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         queue.add(data);
         queued += data.length();
+        if (writeQueueFull()) {
+            // The writer may see it full now and wait for the drain, even if the flush below (or, from inside a
+            // handler, after it) empties the queue at once.
+            drainPending = true;
+        }
         stack.afterEvent(flow);
         return Future.succeededFuture();
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -48,6 +49,8 @@ public final class TcpStack {
     private final Map<Integer, TcpListener> listeners = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((x, y) -> Long.compare(x.deadline, y.deadline));
     // owned by the stack's event loop
+    private TcpListener wildcard;
+    private IntPredicate wildcardPorts = port -> false;
     private long requestedWake = Long.MAX_VALUE;
     private double resetTokens;
     private long resetRefilledAt;
@@ -74,6 +77,21 @@ public final class TcpStack {
         TcpListener l = new TcpListener(this, port, backlog);
         listeners.put(port, l);
         return l;
+    }
+
+    /**
+     * Passive OPEN on every port {@code ports} accepts that has no listener of its own, as the agent's
+     * port forwarding takes any port of its address (Tailscale {@code wgengine/netstack} {@code
+     * ForwardTCPIn}); a SYN to a port it refuses gets the RST of a closed port. The accepted socket's
+     * {@link TcpSocket#localPort} is the port the peer asked for. One per stack.
+     */
+    public TcpListener listenAll(IntPredicate ports, int backlog) {
+        if (wildcard != null) {
+            throw new IllegalStateException("the stack already listens on every port");
+        }
+        wildcard = new TcpListener(this, 0, backlog);
+        wildcardPorts = ports;
+        return wildcard;
     }
 
     /** Active OPEN to {@code remote} (16 or 4 bytes) from an ephemeral port; completes once established. */
@@ -114,7 +132,7 @@ public final class TcpStack {
             afterEvent(flow);
             return;
         }
-        TcpListener listener = listeners.get(view.destinationPort());
+        TcpListener listener = listenerFor(view.destinationPort());
         int control = view.flags() & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST);
         if (listener != null && control == TcpSegment.SYN) {
             onSyn(listener, ip);
@@ -204,9 +222,18 @@ public final class TcpStack {
 
     void unlisten(TcpListener listener) {
         listeners.remove(listener.port(), listener);
+        if (listener == wildcard) {
+            wildcard = null;
+            wildcardPorts = port -> false;
+        }
     }
 
     // ---- private ----
+
+    private TcpListener listenerFor(int port) {
+        TcpListener own = listeners.get(port);
+        return own != null || !wildcardPorts.test(port) ? own : wildcard;
+    }
 
     private void onSyn(TcpListener listener, IpPacket ip) {
         if (listener.full()) {

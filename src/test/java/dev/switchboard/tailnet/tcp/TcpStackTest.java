@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -219,6 +220,53 @@ class TcpStackTest {
         assertEquals(0, l.pending());
         assertEquals(0, link.a.connections());
         assertTrue(error.get().getMessage().contains("RESET"), String.valueOf(error.get()));
+    }
+
+    @Test
+    void aWriterThatSawTheQueueFullGetsItsDrainEvenIfTheFlushEmptiedIt() {
+        // Vert.x's pipe writes from inside the read handler and pauses once writeQueueFull; such writes are flushed
+        // only after the handler returns. An echo that starts on a full receive buffer with an empty send buffer
+        // fills its queue within one delivery, and the flush then empties it at once: the drain must still come.
+        StackLink link = new StackLink(TcpStackConfig.defaults());
+        AtomicReference<TcpSocket> server = new AtomicReference<>();
+        link.b.listen(7, 4).handler(s -> {
+            s.pause();
+            server.set(s);
+        });
+        Future<TcpSocket> f = link.a.connect(StackLink.B6, 7);
+        link.run(S);
+        TcpSocket a = f.result();
+        byte[] data = random(1_000_000, 3);
+        Buffer got = Buffer.buffer();
+        a.handler(got::appendBuffer);
+        a.write(Buffer.buffer(data));
+        a.end();
+        link.run(5 * S); // B's receive buffer fills; its send buffer is empty
+        TcpSocket b = server.get();
+        b.endHandler(v -> b.end());
+        b.pipeTo(b);
+        link.run(60 * S);
+        assertEquals(data.length, got.length());
+        assertArrayEquals(data, got.getBytes());
+    }
+
+    @Test
+    void listenAllTakesTheAllowedPortsWithoutAListenerAndRefusesTheRest() {
+        StackLink link = new StackLink(TcpStackConfig.defaults());
+        echoServer(link.b, 22);
+        List<Integer> accepted = new ArrayList<>();
+        link.b.listenAll(port -> port >= 1000 && port <= 2000 || port == 22, 8)
+                .handler(s -> accepted.add(s.localPort()));
+        Future<TcpSocket> forwarded = link.a.connect(StackLink.B6, 1500);
+        Future<TcpSocket> own = link.a.connect(StackLink.B6, 22);
+        Future<TcpSocket> refused = link.a.connect(StackLink.B6, 2001);
+        link.run(S);
+        assertTrue(forwarded.succeeded(), String.valueOf(forwarded.cause()));
+        assertTrue(own.succeeded(), String.valueOf(own.cause()));
+        assertEquals(List.of(1500), accepted, "port 22's own listener keeps its connections");
+        assertTrue(refused.failed());
+        assertTrue(refused.cause().getMessage().contains("REFUSED"), refused.cause().getMessage());
+        assertEquals(1, link.b.dropped(TcpStackDrop.NO_CONNECTION_RESET));
     }
 
     private static void onPacket(TcpStack stack, byte[] p) {
