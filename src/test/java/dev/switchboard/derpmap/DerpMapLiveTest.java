@@ -79,8 +79,8 @@ class DerpMapLiveTest {
         WebSocketClient client = vertx.createWebSocketClient();
         ClientWebSocket stream = client.webSocket(); // the handler goes on first: the map comes with the upgrade
         stream.textMessageHandler(updates::add);
-        TestRelay.await(stream.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(root.getPort())
-                .setURI("/api/v2/derp-map/stream")));
+        TestRelay.connect(vertx, stream, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(root.getPort())
+                .setURI("/api/v2/derp-map/stream"));
         assertTrue(next(updates).contains("\"RegionCode\":\"first\""));
 
         Thread.sleep(1100); // file times have one-second resolution on some file systems

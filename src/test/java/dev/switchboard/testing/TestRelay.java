@@ -96,6 +96,20 @@ public final class TestRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects a {@link io.vertx.core.http.ClientWebSocket} whose handlers are already set, from an event loop: Vert.x
+     * attaches those handlers in the connect future's callback, which from a non-Vert.x thread runs on another
+     * thread while a message the server writes with the upgrade (the DERP-map stream's first map) may already have
+     * been delivered to no handler.
+     */
+    public static io.vertx.core.http.WebSocket connect(io.vertx.core.Vertx vertx,
+                                                       io.vertx.core.http.ClientWebSocket socket,
+                                                       io.vertx.core.http.WebSocketConnectOptions options) {
+        io.vertx.core.Promise<io.vertx.core.http.WebSocket> connected = io.vertx.core.Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> socket.connect(options).onComplete(connected));
+        return await(connected.future());
+    }
+
     /** Bytes of relayed packet frames currently allocated (queued, held or being written). */
     public long packetBytesAllocated() {
         return packetAllocator.metric().usedDirectMemory();

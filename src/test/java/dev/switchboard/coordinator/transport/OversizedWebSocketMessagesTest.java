@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -110,16 +111,23 @@ class OversizedWebSocketMessagesTest {
                 options.putHeader("Coder-Session-Token", token);
             }
             LinkedBlockingQueue<Buffer> binary = new LinkedBlockingQueue<>();
-            LinkedBlockingQueue<String> text = new LinkedBlockingQueue<>();
+            LinkedBlockingDeque<String> text = new LinkedBlockingDeque<>();
             CompletableFuture<Short> closed = new CompletableFuture<>();
-            // Handlers go on before connecting: the DERP-map stream writes the map with the upgrade, and a handler
-            // attached after the connect future completes (onSuccess from this thread) can miss it.
+            // Handlers go on before connecting (TestRelay.connect says why): the DERP-map stream writes the map with
+            // the upgrade.
             ClientWebSocket socket = client.webSocket();
             socket.binaryMessageHandler(binary::add);
             socket.textMessageHandler(text::add);
             socket.exceptionHandler(e -> { }); // a write after the close is expected; the outcome is the close
             socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
-            TestRelay.await(socket.connect(options));
+            TestRelay.connect(vertx, socket, options);
+            if (uri.startsWith("/api/v2/derp-map")) {
+                // The stream is live once its first map came: only then is an oversized message the thing under test
+                // (sent at once, the server's guard can close the stream before the route has written the map).
+                String map = text.poll(10, TimeUnit.SECONDS);
+                assertNotNull(map, "the map arrived first");
+                text.addFirst(map);
+            }
             socket.writeBinaryMessage(Buffer.buffer(new byte[size]));
             Short status = closed.get(10, TimeUnit.SECONDS); // null: the connection ended without a close frame
             return new Outcome(List.copyOf(binary), List.copyOf(text), status);
