@@ -15,6 +15,8 @@ import dev.switchboard.tailnet.disco.DiscoPrivateKey;
 import dev.switchboard.tailnet.ip.Icmpv6Echo;
 import dev.switchboard.tailnet.ip.IpPacket;
 import dev.switchboard.tailnet.magicsock.MagicConn;
+import dev.switchboard.tailnet.magicsock.MagicConnListener;
+import dev.switchboard.tailnet.magicsock.MagicConnOptions;
 import dev.switchboard.tailnet.magicsock.PathChange;
 import dev.switchboard.tailnet.magicsock.PeerNode;
 import dev.switchboard.tailnet.netcheck.NetcheckReport;
@@ -127,7 +129,7 @@ public final class Engine {
         NodePrivateKey nodeKey = NodePrivateKey.generate();
         DiscoPrivateKey disco = DiscoPrivateKey.generate();
         Engine[] engine = new Engine[1];
-        MagicConn.Listener listener = new MagicConn.Listener() {
+        MagicConnListener listener = new MagicConnListener() {
             @Override
             public void onPacket(IpPacket packet, InetSocketAddress via) {
                 engine[0].onPacket(packet, via);
@@ -144,7 +146,7 @@ public final class Engine {
             }
         };
         return MagicConn.start(vertx, context, nodeKey, disco,
-                new MagicConn.Options(options.bindHost(), options.bindPort(), block), listener).map(conn -> {
+                new MagicConnOptions(options.bindHost(), options.bindPort(), block), listener).map(conn -> {
             WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setSsl("https".equalsIgnoreCase(options.server().getScheme())).setTrustAll(options.trustAll())
                     .setVerifyHost(!options.trustAll()));

@@ -48,38 +48,12 @@ public final class MagicConn {
     /** Largest datagram read; WireGuard never exceeds MTU + 32, disco and STUN are smaller. */
     private static final int RX_BUFFER_SIZE = 65536;
 
-    /** What the conn delivers upwards, on its event loop. */
-    public interface Listener {
-        /**
-         * A decrypted IP packet from a peer, which arrived via {@code via} (its UDP source, or a
-         * {@link DerpMagicAddress} socket address). The packet is a view into a reused buffer: valid during the call.
-         */
-        void onPacket(IpPacket packet, InetSocketAddress via);
-
-        /** A peer's best direct path moved ("magicsock: disco: node … now using …"). */
-        void onPathChange(NodeKey peer, PathChange change);
-
-        /**
-         * A re-STUN finished ({@code callNetInfoCallback}): our endpoints as now published (empty in relay-only mode)
-         * and the netcheck report behind them (latencies, preferred region). Called after every report, changed or not.
-         */
-        void onNetInfo(List<InetSocketAddress> endpoints, NetcheckReport report);
-    }
-
-    /**
-     * @param bindHost       the UDP socket's local address ({@code 0.0.0.0}: every interface)
-     * @param bindPort       its port, 0 for any (Tailscale's default 41641 is not special here)
-     * @param blockEndpoints relay-only ({@code BlockEndpoints}): no endpoints published, DERP for everything
-     */
-    public record Options(String bindHost, int bindPort, boolean blockEndpoints) {
-    }
-
     private final Vertx vertx;
     private final Context context;
     private final NodePrivateKey nodeKey;
     private final DiscoPrivateKey disco;
-    private final Options options;
-    private final Listener listener;
+    private final MagicConnOptions options;
+    private final MagicConnListener listener;
     private final SecureRandom random = new SecureRandom();
     // Owned by the event loop.
     private final Drops drops = new Drops();
@@ -99,8 +73,8 @@ public final class MagicConn {
     /** Null in relay-only mode (no STUN at all) and until the sockets are bound. */
     private EndpointDiscovery discovery;
 
-    private MagicConn(Vertx vertx, Context context, NodePrivateKey nodeKey, DiscoPrivateKey disco, Options options,
-                      Listener listener) {
+    private MagicConn(Vertx vertx, Context context, NodePrivateKey nodeKey, DiscoPrivateKey disco,
+                      MagicConnOptions options, MagicConnListener listener) {
         this.vertx = vertx;
         this.context = context;
         this.nodeKey = nodeKey;
@@ -121,7 +95,7 @@ public final class MagicConn {
 
     /** Binds the UDP socket on {@code context} and completes with the running conn. */
     public static Future<MagicConn> start(Vertx vertx, Context context, NodePrivateKey nodeKey, DiscoPrivateKey disco,
-                                          Options options, Listener listener) {
+                                          MagicConnOptions options, MagicConnListener listener) {
         MagicConn conn = new MagicConn(vertx, context, nodeKey, disco, options, listener);
         return Future.<MagicConn>future(p -> context.runOnContext(v -> conn.bind().map(conn).onComplete(p)));
     }
