@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
@@ -79,6 +80,7 @@ public final class Engine {
     // Owned by the event loop.
     private final EchoPinger pinger;
     private final TailnetTcp tcp;
+    private final TailnetUdp udp;
     private final byte[] tx = new byte[MagicConn.TX_BUFFER_SIZE];
     private final Map<UUID, Node> peerNodes = new HashMap<>();
     private final Map<UUID, Promise<Void>> ready = new HashMap<>();
@@ -102,6 +104,7 @@ public final class Engine {
         this.udpPort = conn.localPort();
         this.pinger = new EchoPinger(vertx, ThreadLocalRandom.current().nextInt());
         this.tcp = new TailnetTcp(vertx, conn, sourceAddress);
+        this.udp = new TailnetUdp(conn, sourceAddress);
     }
 
     /** Fetches the connection info from the server, then {@link #start(Vertx, EngineOptions, AgentConnectionInfo, EngineEvents)}. */
@@ -240,6 +243,14 @@ public final class Engine {
         return onLoop(() -> tcp.stack().listenAll(ports, LISTEN_BACKLOG).handler(handler));
     }
 
+    /**
+     * Binds UDP {@code port} (0: a free dynamic port) on our address; datagrams to it go to {@code handler} on the
+     * loop, and the socket sends from it (call it on {@link #context()}).
+     */
+    public Future<TailnetUdp.Socket> bindUdp(int port, Consumer<TailnetUdp.Datagram> handler) {
+        return onLoop(() -> udp.bind(port, handler));
+    }
+
     private <T> Future<T> onLoop(Supplier<T> action) {
         return Future.future(p -> context.runOnContext(v -> {
             try {
@@ -361,6 +372,10 @@ public final class Engine {
         }
         if (packet.protocol() == IpPacket.PROTOCOL_TCP) {
             tcp.onPacket(packet);
+            return;
+        }
+        if (packet.protocol() == TailnetUdp.PROTOCOL_UDP) {
+            udp.onPacket(packet);
             return;
         }
         if (pinger.onPacket(packet, via)) {
