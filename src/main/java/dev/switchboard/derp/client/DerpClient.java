@@ -25,6 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * thread and hop onto it. Writes are flushed once per event-loop turn, so a burst of sends is one system call.
  */
 public final class DerpClient {
+    /**
+     * {@link dev.switchboard.derp.DerpProtocolException#metricReason()} of a non-101 answer to {@code Upgrade: DERP}: something answers
+     * HTTP there (the relay, or a proxy in front of it) but did not switch protocols; WebSocket may still pass.
+     */
+    public static final String UPGRADE_REFUSED = "upgrade_refused";
+
     // Immutable.
     private final DerpClientOptions options;
     private final Context context;

@@ -115,7 +115,7 @@ final class DerpReceiver {
             return null;
         }
         if (!text.startsWith("HTTP/1.1 101")) {
-            throw new DerpProtocolException("bad_response",
+            throw new DerpProtocolException(DerpClient.UPGRADE_REFUSED,
                     "DERP upgrade refused: " + text.substring(0, text.indexOf("\r\n")) + ": " + text.substring(end + 4));
         }
         Buffer rest = responseHead.getBuffer(end + 4, responseHead.length());

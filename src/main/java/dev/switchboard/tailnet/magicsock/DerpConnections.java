@@ -1,5 +1,6 @@
 package dev.switchboard.tailnet.magicsock;
 
+import dev.switchboard.derp.DerpProtocolException;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
@@ -13,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +167,15 @@ final class DerpConnections {
                 if (ar.succeeded()) {
                     ar.result().close();
                 }
+            } else if (ar.failed() && upgradeRefused(ar.cause()) && !nodes.get(i).webSocket()) {
+                // Something in the way answers but does not pass Upgrade: DERP (a proxy): the same node over
+                // WebSocket, and WebSocket for every region from now on, as Coder's fork of derphttp falls back.
+                LOG.infof("DERP region %d node %s refused the upgrade (%s); using DERP over WebSocket", r.id,
+                        nodes.get(i).url(), ar.cause().getMessage());
+                webSocket = true;
+                List<DerpClientOptions> retry = new ArrayList<>(nodes);
+                retry.set(i, nodes.get(i).withWebSocket(true));
+                dialNode(r, retry, i);
             } else if (ar.failed()) {
                 LOG.debugf("DERP region %d node %s: %s", r.id, nodes.get(i).url(), ar.cause().getMessage());
                 dialNode(r, nodes, i + 1);
@@ -172,6 +183,10 @@ final class DerpConnections {
                 connected(r, ar.result());
             }
         });
+    }
+
+    private static boolean upgradeRefused(Throwable failure) {
+        return failure instanceof DerpProtocolException e && DerpClient.UPGRADE_REFUSED.equals(e.metricReason());
     }
 
     private void connected(Region r, DerpClient client) {

@@ -29,6 +29,12 @@ import java.util.function.BiConsumer;
  */
 final class MagicSockets {
     private static final Logger LOG = Logger.getLogger(MagicSockets.class);
+    /**
+     * SO_RCVBUF/SO_SNDBUF asked for, as tailscale's magicsock {@code socketBufferSize} (7 MiB): a TCP window's worth
+     * of datagrams arrives in bursts, and the kernel's default (~208 KiB) dropped hundreds per megabyte while the
+     * loop was busy (UdpRcvbufErrors), each one a TCP retransmission. Linux caps it at net.core.rmem_max/wmem_max.
+     */
+    static final int SOCKET_BUFFER_BYTES = 7 << 20;
 
     private final Vertx vertx;
     private final Drops drops;
@@ -47,7 +53,7 @@ final class MagicSockets {
 
     /** Binds, and completes with our interface addresses at the bound ports (the local endpoints). */
     Future<List<InetSocketAddress>> bind(String host, int port) {
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(false));
+        socket = vertx.createDatagramSocket(options(false));
         socket.handler(this::onDatagram);
         return socket.listen(port, host).compose(s -> bind6(host, port)).map(v -> {
             List<InetSocketAddress> local = new ArrayList<>();
@@ -64,7 +70,7 @@ final class MagicSockets {
         if (!LocalAddresses.isWildcard(host) || LocalAddresses.ipv6().isEmpty()) {
             return Future.succeededFuture();
         }
-        DatagramSocket s6 = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(true));
+        DatagramSocket s6 = vertx.createDatagramSocket(options(true));
         s6.handler(this::onDatagram);
         return s6.listen(port, "::").<Void>map(s -> {
             socket6 = s6;
@@ -73,6 +79,11 @@ final class MagicSockets {
             LOG.debugf("magicsock: no IPv6 socket: %s", e.getMessage());
             return s6.close();
         });
+    }
+
+    private static DatagramSocketOptions options(boolean ipv6) {
+        return new DatagramSocketOptions().setIpV6(ipv6).setReceiveBufferSize(SOCKET_BUFFER_BYTES)
+                .setSendBufferSize(SOCKET_BUFFER_BYTES);
     }
 
     int localPort() {
