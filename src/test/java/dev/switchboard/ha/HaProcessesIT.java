@@ -94,6 +94,7 @@ class HaProcessesIT {
         // A new replica is meshed with both within 10 s.
         Replica c = replica("c");
         await().atMost(Duration.ofSeconds(10)).until(() -> meshPeersConnected(a) == 2 && meshPeersConnected(c) == 2);
+        assertTrue(unknownKeyRefused(c), "verify-clients on the new replica too");
 
         // kill -9 of B while its client pings: the agent on A sees the client LOST within 8 s.
         PeerProcess pinging = client(b, userToken(), "ping", AGENT, "--disable-direct-connections");
