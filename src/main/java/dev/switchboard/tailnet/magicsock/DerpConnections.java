@@ -1,6 +1,5 @@
 package dev.switchboard.tailnet.magicsock;
 
-import dev.switchboard.derp.DerpProtocolException;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
@@ -167,12 +166,12 @@ final class DerpConnections {
                 if (ar.succeeded()) {
                     ar.result().close();
                 }
-            } else if (ar.failed() && upgradeRefused(ar.cause()) && !nodes.get(i).webSocket()) {
-                // Something in the way answers but does not pass Upgrade: DERP (a proxy): the same node over
-                // WebSocket, and WebSocket for every region from now on, as Coder's fork of derphttp falls back.
-                LOG.infof("DERP region %d node %s refused the upgrade (%s); using DERP over WebSocket", r.id,
-                        nodes.get(i).url(), ar.cause().getMessage());
-                webSocket = true;
+            } else if (ar.failed() && !nodes.get(i).webSocket()) {
+                // Upgrade: DERP did not work: the same node over WebSocket before the next one, as Coder's fork of
+                // derphttp falls back when something in the way (a proxy) does not pass the upgrade; a node that
+                // answers there makes WebSocket the way to every region from then on (see connected).
+                LOG.debugf("DERP region %d node %s: %s; trying DERP over WebSocket", r.id, nodes.get(i).url(),
+                        ar.cause().getMessage());
                 List<DerpClientOptions> retry = new ArrayList<>(nodes);
                 retry.set(i, nodes.get(i).withWebSocket(true));
                 dialNode(r, retry, i);
@@ -180,13 +179,14 @@ final class DerpConnections {
                 LOG.debugf("DERP region %d node %s: %s", r.id, nodes.get(i).url(), ar.cause().getMessage());
                 dialNode(r, nodes, i + 1);
             } else {
+                if (nodes.get(i).webSocket() && !webSocket) {
+                    LOG.infof("DERP region %d: Upgrade: DERP did not pass, DERP over WebSocket did; using WebSocket "
+                            + "for every region", r.id);
+                    webSocket = true;
+                }
                 connected(r, ar.result());
             }
         });
-    }
-
-    private static boolean upgradeRefused(Throwable failure) {
-        return failure instanceof DerpProtocolException e && DerpClient.UPGRADE_REFUSED.equals(e.metricReason());
     }
 
     private void connected(Region r, DerpClient client) {

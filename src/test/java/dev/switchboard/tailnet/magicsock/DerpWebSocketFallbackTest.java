@@ -32,21 +32,23 @@ class DerpWebSocketFallbackTest {
         AtomicInteger webSockets = new AtomicInteger();
         try (TestRelay relay = TestRelay.start()) {
             HttpServer proxy = vertx.createHttpServer(new HttpServerOptions().setWebSocketSubProtocols(List.of("derp")))
-                    .webSocketHandler(ws -> {
-                        webSockets.incrementAndGet();
-                        ws.pause();
-                        vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                                .setPort(relay.port()).setURI("/derp").addSubProtocol("derp")).onSuccess(upstream -> {
-                            ws.binaryMessageHandler(upstream::writeBinaryMessage);
-                            upstream.binaryMessageHandler(ws::writeBinaryMessage);
-                            ws.closeHandler(v -> upstream.close());
-                            upstream.closeHandler(v -> ws.close());
-                            ws.resume();
-                        }).onFailure(e -> ws.close());
-                    })
                     .requestHandler(request -> {
-                        refusedUpgrades.incrementAndGet();
-                        request.response().setStatusCode(403).end("upgrades other than websocket are not allowed");
+                        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                            refusedUpgrades.incrementAndGet();
+                            request.response().setStatusCode(403).end("upgrades other than websocket are not allowed");
+                            return;
+                        }
+                        request.pause();
+                        vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                                .setPort(relay.port()).setURI("/derp").addSubProtocol("derp"))
+                                .onSuccess(upstream -> request.toWebSocket().onSuccess(ws -> {
+                                    webSockets.incrementAndGet();
+                                    ws.binaryMessageHandler(upstream::writeBinaryMessage);
+                                    upstream.binaryMessageHandler(ws::writeBinaryMessage);
+                                    ws.closeHandler(v -> upstream.close());
+                                    upstream.closeHandler(v -> ws.close());
+                                }))
+                                .onFailure(e -> request.response().setStatusCode(502).end());
                     });
             int port = TestRelay.await(proxy.listen(0, "127.0.0.1")).actualPort();
             DerpMap map = DerpMap.of(Map.of(1L, DerpRegion.of(false, 1, "proxied", "Behind a proxy",

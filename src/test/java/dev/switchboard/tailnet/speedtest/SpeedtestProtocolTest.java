@@ -62,7 +62,12 @@ class SpeedtestProtocolTest {
         List<SpeedtestResult> intervals = results.subList(0, results.size() - 1);
         long seconds = duration.toSeconds();
         assertTrue(intervals.size() == seconds || intervals.size() == seconds + 1, results.toString());
-        assertEquals(total.bytes(), intervals.stream().mapToLong(SpeedtestResult::bytes).sum());
+        // The rows add up to the total, except for a last stretch of 10 ms or less, which Tailscale's doTest counts
+        // in the total but does not report as a row.
+        long rows = intervals.stream().mapToLong(SpeedtestResult::bytes).sum();
+        long unreported = total.endNanos() - intervals.getLast().endNanos();
+        assertTrue(rows == total.bytes() || rows < total.bytes() && unreported <= Intervals.MIN_INTERVAL_NANOS,
+                rows + " in rows, " + total.bytes() + " in total, last " + unreported + " ns unreported");
         // A row each second; only the last may be shorter (the rest after the last full second).
         assertTrue(intervals.subList(0, intervals.size() - 1).stream().allMatch(r -> r.seconds() >= 1),
                 results.toString());
