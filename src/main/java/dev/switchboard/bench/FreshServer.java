@@ -103,7 +103,8 @@ public final class FreshServer implements AutoCloseable {
         throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT.toSeconds() + " s");
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port nothing listens on at the moment of asking (a listener to give to a server, or a closed port). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,7 +128,7 @@ class HaProcessesIT {
 
     /** One server process on the shared database, with its own relay key and config directory. */
     private Replica replica(String name) throws Exception {
-        int management = freePort();
+        int management = FreshServer.freePort();
         Map<String, String> env = new HashMap<>();
         env.put("CODER_PG_CONNECTION_URL", database.coderUrl());
         env.put("CODER_AUTH_SIGNING_KEY_FILE", signingKey.toString());
@@ -216,12 +215,6 @@ class HaProcessesIT {
 
     private static boolean databaseUp(Replica replica) throws Exception {
         return check(replica, "database").map(c -> "UP".equals(c.getString("status"))).orElse(false);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** This machine's PostgreSQL cluster, when the test may stop and start it (root, pg_ctlcluster, TEST_PG_URL). */

@@ -1,5 +1,6 @@
 package dev.switchboard.ha;
 
+import dev.switchboard.bench.FreshServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,10 +149,7 @@ class ReplicaRegistryTest {
                 .setStatusCode(request.path().equals("/derp/latency-check") ? 200 : 404).end());
         int port = relay.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .actualPort();
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreshServer.freePort();
         ReplicaRegistry a = replica("a", 999, FAST);
         ReplicaRegistry answering = replica("answering", URI.create("http://127.0.0.1:" + port), 999, FAST);
         ReplicaRegistry silent = replica("silent", URI.create("http://127.0.0.1:" + closedPort), 999, FAST);

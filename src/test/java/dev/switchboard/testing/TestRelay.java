@@ -10,9 +10,13 @@ import dev.switchboard.derp.transport.DerpHttpOptions;
 import dev.switchboard.derp.transport.DerpUpgradeHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
 
 import org.awaitility.Awaitility;
@@ -97,15 +101,13 @@ public final class TestRelay implements AutoCloseable {
     }
 
     /**
-     * Connects a {@link io.vertx.core.http.ClientWebSocket} whose handlers are already set, from an event loop: Vert.x
+     * Connects a {@link ClientWebSocket} whose handlers are already set, from an event loop: Vert.x
      * attaches those handlers in the connect future's callback, which from a non-Vert.x thread runs on another
      * thread while a message the server writes with the upgrade (the DERP-map stream's first map) may already have
      * been delivered to no handler.
      */
-    public static io.vertx.core.http.WebSocket connect(io.vertx.core.Vertx vertx,
-                                                       io.vertx.core.http.ClientWebSocket socket,
-                                                       io.vertx.core.http.WebSocketConnectOptions options) {
-        io.vertx.core.Promise<io.vertx.core.http.WebSocket> connected = io.vertx.core.Promise.promise();
+    public static WebSocket connect(Vertx vertx, ClientWebSocket socket, WebSocketConnectOptions options) {
+        Promise<WebSocket> connected = Promise.promise();
         vertx.getOrCreateContext().runOnContext(v -> socket.connect(options).onComplete(connected));
         return await(connected.future());
     }
