@@ -37,7 +37,7 @@ public final class KeyFiles {
         try {
             // An existing file is only read, never rewritten or chmod-ed: it may be a read-only Secret mount.
             if (!Files.exists(file)) {
-                createSigningKey(file);
+                PrivateFiles.writeIfAbsent(file, newSigningKeyPem());
             }
             String pem = Files.readString(file);
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
@@ -54,11 +54,14 @@ public final class KeyFiles {
      * the file if it exists; {@code switchboard keys generate} uses it to make the key for a Kubernetes Secret.
      */
     public static void createSigningKey(Path file) throws IOException, GeneralSecurityException {
+        PrivateFiles.write(file, newSigningKeyPem());
+    }
+
+    private static String newSigningKeyPem() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair created = generator.generateKeyPair();
-        PrivateFiles.write(file, Certificates.pem("PRIVATE KEY", created.getPrivate().getEncoded())
-                + publicKeyPem(created.getPublic()));
+        return Certificates.pem("PRIVATE KEY", created.getPrivate().getEncoded()) + publicKeyPem(created.getPublic());
     }
 
     /** Refuses a file whose two halves do not belong together (edited by hand, or cut and pasted wrongly). */
@@ -97,7 +100,7 @@ public final class KeyFiles {
             if (!Files.exists(file)) {
                 byte[] secret = new byte[32];
                 new java.security.SecureRandom().nextBytes(secret);
-                PrivateFiles.write(file, java.util.HexFormat.of().formatHex(secret) + "\n");
+                PrivateFiles.writeIfAbsent(file, java.util.HexFormat.of().formatHex(secret) + "\n");
             }
             return java.util.HexFormat.of().parseHex(Files.readString(file).strip());
         } catch (IOException | IllegalArgumentException e) {

@@ -3,6 +3,8 @@ package dev.switchboard.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,13 +15,10 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
+    /** Writes {@code content} to {@code file}, replacing what is there. */
     public static void write(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".secret", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp = temp(file, content);
         try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -28,5 +27,45 @@ public final class PrivateFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Writes {@code content} to {@code file} unless the file exists; false when it did. Two processes that both
+     * find no key (a server starting while {@code token create} runs, two {@code token create}s at once) must end
+     * with one key, not each with its own and the second overwriting the first: the complete file is linked into
+     * place, and link(2) fails atomically when the name exists.
+     */
+    public static boolean writeIfAbsent(Path file, String content) throws IOException {
+        Path temp = temp(file, content);
+        try {
+            try {
+                Files.createLink(file, temp);
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException) {
+                    return false;
+                }
+                // A file system without hard links: a plain move, which refuses an existing target.
+                Files.move(temp, file);
+            }
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Path temp(Path file, String content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, ".secret", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, content, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
     }
 }

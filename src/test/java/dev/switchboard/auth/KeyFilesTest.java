@@ -10,6 +10,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +37,37 @@ class KeyFilesTest {
         KeyPair read = KeyFiles.loadOrCreateSigningKey(file);
         assertArrayEquals(created.getPublic().getEncoded(), read.getPublic().getEncoded());
         assertArrayEquals(created.getPrivate().getEncoded(), read.getPrivate().getEncoded());
+    }
+
+    /**
+     * Processes that find no key at the same moment (the server starting beside {@code token create}, two
+     * {@code token create}s run in the background) all end with the one key on disk: before, each could sign with
+     * its own key while the last writer's replaced the file, so the server refused the others' tokens as invalid.
+     */
+    @Test
+    void racingCreatorsAllGetTheKeyOnDisk() throws Exception {
+        Path file = dir.resolve("raced.pem");
+        int racers = 8;
+        CyclicBarrier start = new CyclicBarrier(racers);
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            List<Future<KeyPair>> results = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return KeyFiles.loadOrCreateSigningKey(file);
+                }));
+            }
+            byte[] onDisk = KeyFiles.loadOrCreateSigningKey(file).getPublic().getEncoded();
+            for (Future<KeyPair> result : results) {
+                assertArrayEquals(onDisk, result.get(30, TimeUnit.SECONDS).getPublic().getEncoded());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList(), "no temporary files are left behind");
+        }
     }
 
     @Test

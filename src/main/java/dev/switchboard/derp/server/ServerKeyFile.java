@@ -27,10 +27,10 @@ public final class ServerKeyFile {
     public static NodePrivateKey loadOrCreate(Path path) {
         try {
             // An existing file is only read, never rewritten or chmod-ed: it may be a read-only Secret mount.
-            if (Files.exists(path)) {
-                return NodePrivateKey.parse(Files.readString(path, StandardCharsets.US_ASCII));
+            if (!Files.exists(path)) {
+                PrivateFiles.writeIfAbsent(path, NodePrivateKey.generate().toText() + "\n");
             }
-            return create(path);
+            return NodePrivateKey.parse(Files.readString(path, StandardCharsets.US_ASCII));
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("DERP server key file " + path + ": " + e.getMessage(), e);
         }
