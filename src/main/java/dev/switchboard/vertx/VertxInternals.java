@@ -115,6 +115,11 @@ public final class VertxInternals {
         return ((VertxInternal) vertx).createEventLoopContext();
     }
 
+    /** The event loop under an event-loop context: a channel registered there runs confined with that context. */
+    public static EventLoop eventLoop(Context context) {
+        return ((ContextInternal) context).nettyEventLoop();
+    }
+
     /** The event loop of a new context, for a channel registered outside Vert.x's own servers. */
     public static EventLoop newEventLoop(Vertx vertx) {
         return ((VertxInternal) vertx).createEventLoopContext().nettyEventLoop();

@@ -14,6 +14,7 @@ import dev.switchboard.tailnet.wireguard.PeerTimers;
 import dev.switchboard.tailnet.wireguard.Received;
 import dev.switchboard.tailnet.wireguard.WireGuardDevice;
 import dev.switchboard.tailnet.wireguard.WireGuardPeer;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,7 +88,7 @@ public final class MagicConn {
         this.discoHandler = new DiscoHandler(peerMap);
         this.ownEndpoints = new OwnEndpoints(options.blockEndpoints());
         this.derp = new DerpConnections(vertx, context, nodeKey, System::nanoTime, drops, this::onDerp);
-        this.sockets = new MagicSockets(vertx, drops, this::onUdp);
+        this.sockets = new MagicSockets(vertx, context, drops, this::onUdp);
         this.discoSends = new DiscoSends(nodeKey, disco, peers, ownEndpoints, derp, sockets,
                 () -> discovery.reStun("refresh-for-peering"), listener::onPathChange);
         this.timers = new MagicTimers(vertx, device, this::sendWireGuardDue, discoSends);
@@ -263,13 +264,13 @@ public final class MagicConn {
 
     // ---- receive ------------------------------------------------------------------------------------------------
 
-    private void onUdp(Buffer data, InetSocketAddress src) {
-        int len = data.length();
+    private void onUdp(ByteBuf data, InetSocketAddress src) {
+        int len = data.readableBytes();
         if (len > rx.length) {
             drops.count(MagicDrop.OVERSIZED);
             return;
         }
-        data.getBytes(0, len, rx, 0);
+        data.getBytes(data.readerIndex(), rx, 0, len);
         if (DiscoDemux.looksLikeWireGuard(rx, len)) {
             if (peerMap.endpointForIpPort(src).isEmpty()) {
                 drops.count(MagicDrop.UNTIED_UDP_SOURCE);
@@ -346,7 +347,7 @@ public final class MagicConn {
                 if (derpFrom != null) {
                     derp.send(DerpMagicAddress.of(via).orElseThrow(), derpFrom, Buffer.buffer(c.datagram()));
                 } else {
-                    sockets.send(Buffer.buffer(c.datagram()), via);
+                    sockets.send(c.datagram(), 0, c.datagram().length, via);
                 }
             }
             case Received.Consumed c -> afterReceive(c.peer());
@@ -370,7 +371,7 @@ public final class MagicConn {
             drops.count(MagicDrop.NO_PATH);
         }
         if (t.udp() != null) {
-            sockets.send(Buffer.buffer(len).appendBytes(buf, off, len), t.udp());
+            sockets.send(buf, off, len, t.udp());
         }
         if (t.derp() != null) {
             derp.send(t.derp(), p.path.publicKey(), Buffer.buffer(len).appendBytes(buf, off, len));
