@@ -69,7 +69,7 @@ public class AgentCommand implements Callable<Integer> {
         InetSocketAddress bind = TailnetFlags.udpBind(udpBind, env, "CODER_AGENT_UDP_BIND");
         EngineOptions options = new EngineOptions(TailnetFlags.serverUrl("--url", url, env), agentToken, true, agentId,
                 bind.getAddress().getHostAddress(), bind.getPort(), false, false);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = CliVertx.create();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         if (handleSigterm) {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.complete(null));

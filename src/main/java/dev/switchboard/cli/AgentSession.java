@@ -41,7 +41,7 @@ final class AgentSession implements AutoCloseable {
 
     /** Starts Vert.x and the engine; {@code onPath} sees every direct-path change, on the engine's loop. */
     static AgentSession start(EngineOptions options, BiConsumer<UUID, PathChange> onPath) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = CliVertx.create();
         CompletableFuture<String> refused = new CompletableFuture<>();
         EngineEvents events = new EngineEvents() {
             @Override

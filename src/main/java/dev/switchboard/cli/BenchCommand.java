@@ -1,7 +1,6 @@
 package dev.switchboard.cli;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
 
 /**
@@ -19,7 +18,7 @@ public class BenchCommand {
 
     Vertx vertx() {
         if (vertx == null) {
-            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+            vertx = CliVertx.create();
         }
         return vertx;
     }

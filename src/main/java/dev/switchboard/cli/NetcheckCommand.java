@@ -42,7 +42,7 @@ public class NetcheckCommand implements Callable<Integer> {
         Optional<String> session = Optional.ofNullable(token).or(() -> Optional.ofNullable(env.get("CODER_SESSION_TOKEN")))
                 .filter(t -> !t.isBlank());
         spec.commandLine().getErr().println("Gathering a network report. This may take a few seconds...");
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = CliVertx.create();
         try {
             NetworkReport report = NetworkDiagnostics.gather(vertx, server, session).toCompletionStage()
                     .toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,7 +36,8 @@ import java.util.function.BiConsumer;
  * Vert.x sizes its read buffer to SO_RCVBUF ({@code FixedRecvByteBufAllocator(receiveBufferSize)}), so with the
  * 7 MiB buffer below every datagram read allocated and zeroed 7 MiB of direct memory — 80 % of a core for a few
  * megabits a second. Here reads take pooled {@link #MAX_DATAGRAM}-byte slots (a batch per {@code recvmmsg} with
- * epoll), sends take pooled direct buffers and need no host-name resolution per datagram.
+ * epoll), sends take pooled direct buffers, need no host-name resolution per datagram and are flushed once per read
+ * burst.
  *
  * <p>Confined to the conn's event loop.
  */
@@ -114,7 +116,9 @@ final class MagicSockets {
         } else {
             channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM));
         }
-        channel.pipeline().addLast(new Reader());
+        // Sends caused by a read burst (segments an ACK released, ACKs for data) go out with one flush at its end,
+        // a sendmmsg with epoll; a send outside a read is flushed at once.
+        channel.pipeline().addLast(new FlushConsolidationHandler(DATAGRAMS_PER_READ * 4, false), new Reader());
         Promise<DatagramChannel> bound = Promise.promise();
         VertxInternals.eventLoop(context).register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
