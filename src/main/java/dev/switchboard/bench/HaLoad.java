@@ -31,13 +31,16 @@ public final class HaLoad {
 
     private final Vertx vertx;
     private final List<URI> replicas;
+    private final List<URI> management;
     private final int agents;
     private final int rounds;
     private final Duration roundSpacing;
 
-    public HaLoad(Vertx vertx, List<URI> replicas, int agents, int rounds, Duration roundSpacing) {
+    /** @param management the replicas' management listeners, for their query timings ({@link DatabaseQueries}) */
+    public HaLoad(Vertx vertx, List<URI> replicas, List<URI> management, int agents, int rounds, Duration roundSpacing) {
         this.vertx = vertx;
         this.replicas = List.copyOf(replicas);
+        this.management = List.copyOf(management);
         this.agents = agents;
         this.rounds = rounds;
         this.roundSpacing = roundSpacing;
@@ -52,10 +55,13 @@ public final class HaLoad {
      * @param reconverge      hang-up until the last client had its agent's node again; null if not all did
      * @param settled         whether the writes got back to the idle rate within {@link #SETTLE_WITHIN}
      * @param resumed         clients that redialled with a resume token (keeping their peer ID)
+     * @param roundQueries    the replicas' database queries during the timed rounds
+     * @param stormQueries    and during the storm
      */
     public record Result(LatencyStats propagation, long expected, int repeats, Duration initialConverge,
                          DatabaseWrites.Window baseline, DatabaseWrites.Window storm, Duration closeTime,
-                         Duration reconverge, boolean settled, int peers, long resumed) {
+                         Duration reconverge, boolean settled, int peers, long resumed,
+                         DatabaseQueries roundQueries, DatabaseQueries stormQueries) {
         /** Rows the storm wrote beyond the idle rate over the same time. */
         public double stormRows() {
             return Math.max(0, storm.rows() - baseline.rowsPerSecond() * storm.seconds());
@@ -91,8 +97,10 @@ public final class HaLoad {
             converged(initial, "the agent's first node");
             Duration initialConverge = Duration.ofNanos(initial.lastArrivalNanos() - started);
 
+            DatabaseQueries beforeRounds = DatabaseQueries.scrape(management);
             publishRounds(agentIds, agentPeers);
             arrivals.awaitTimed(Duration.ofSeconds(60));
+            DatabaseQueries roundQueries = DatabaseQueries.scrape(management).since(beforeRounds);
 
             Thread.sleep(2000); // the rounds' last writes flushed, counters reported
             long quietFrom = System.nanoTime();
@@ -101,6 +109,7 @@ public final class HaLoad {
 
             List<Optional<String>> resume = clientPeers.stream().map(CoordinatorClient::resumeToken).toList();
             NodeArrivals.Target again = arrivals.expect(rounds + 1);
+            DatabaseQueries beforeStorm = DatabaseQueries.scrape(management);
             long hangUp = System.nanoTime();
             peers.closeAll();
             Duration closeTime = Duration.ofNanos(System.nanoTime() - hangUp);
@@ -109,6 +118,7 @@ public final class HaLoad {
             Duration reconverge = again.await(CONVERGE_WITHIN)
                     ? Duration.ofNanos(again.lastArrivalNanos() - hangUp) : null;
             long settledAt = settle(writes, baseline);
+            DatabaseQueries stormQueries = DatabaseQueries.scrape(management).since(beforeStorm);
             // From the last sample before the hang-up: its counters are the storm's starting point.
             List<DatabaseWrites.Sample> before = writes.between(quietFrom, hangUp);
             long from = before.isEmpty() ? hangUp : before.getLast().nanos();
@@ -116,7 +126,7 @@ public final class HaLoad {
                     : settledAt));
             return new Result(arrivals.latency(), arrivals.expected(), arrivals.repeats(), initialConverge, baseline,
                     storm, closeTime, reconverge, settledAt >= 0, 2 * agents,
-                    resume.stream().filter(Optional::isPresent).count());
+                    resume.stream().filter(Optional::isPresent).count(), roundQueries, stormQueries);
         }
     }
 

@@ -33,6 +33,9 @@ import java.util.concurrent.Callable;
 public class HaBenchCommand implements Callable<Integer> {
     /** Sockets the tool needs beyond its peers' (JVM, HTTP probes, JDBC). */
     private static final long SPARE_FILES = 200;
+    /** The replicas' query names ({@code CoordinatorStore}): a local peer's state written, remote peers read. */
+    private static final String WRITE = "write_peer";
+    private static final String READ = "bindings";
 
     @ParentCommand
     BenchCommand bench;
@@ -71,7 +74,8 @@ public class HaBenchCommand implements Callable<Integer> {
                 ServerCommandOption.logFile(log));
              DatabaseWrites writes = DatabaseWrites.start(fresh.server(), fresh.databaseName(), sampleInterval)) {
             KeyPair key = fresh.signingKey();
-            HaLoad.Result result = new HaLoad(bench.vertx(), fresh.urls(), agents, rounds, roundSpacing).run(
+            HaLoad.Result result = new HaLoad(bench.vertx(), fresh.urls(),
+                    fresh.members().stream().map(FreshReplicas.Member::management).toList(), agents, rounds, roundSpacing).run(
                     (agentId, isAgent) -> isAgent
                             ? TokenService.mint(key, agentId, Role.AGENT, List.of(), Duration.ofHours(1))
                             : TokenService.mint(key, UUID.randomUUID(), Role.USER, List.of(agentId), Duration.ofHours(1)),
@@ -121,6 +125,12 @@ public class HaBenchCommand implements Callable<Integer> {
                         storm.peakRowsPerSecond(), storm.peakCommitsPerSecond(), storm.rowsPerSecond(),
                         storm.commitsPerSecond(), storm.seconds(), r.stormRows(), r.baseline().rowsPerSecond(),
                         r.rowsPerPeer(), r.settled() ? "" : " (writes had not settled after 60 s)")
+                .line("replicas' queries: rounds %d peer writes (mean %.1f ms), %d reads (mean %.1f ms); storm %d peer"
+                                + " writes (mean %.1f ms), %d reads (mean %.1f ms); %d failed",
+                        r.roundQueries().count(WRITE), r.roundQueries().meanMillis(WRITE), r.roundQueries().count(READ),
+                        r.roundQueries().meanMillis(READ), r.stormQueries().count(WRITE),
+                        r.stormQueries().meanMillis(WRITE), r.stormQueries().count(READ),
+                        r.stormQueries().meanMillis(READ), r.roundQueries().errors() + r.stormQueries().errors())
                 .field("replicas", replicas).field("agents", agents).field("rounds", rounds)
                 .field("expected", r.expected()).latency(r.propagation()).field("repeats", r.repeats())
                 .field("initial_converge_ms", r.initialConverge().toMillis())
@@ -133,6 +143,13 @@ public class HaBenchCommand implements Callable<Integer> {
                 .field("storm_rows", storm.rows()).field("storm_commits", storm.commits())
                 .field("idle_rows_per_s", r.baseline().rowsPerSecond(), 2)
                 .field("rows_per_peer", r.rowsPerPeer(), 2).field("settled", r.settled())
+                .field("round_peer_writes", r.roundQueries().count(WRITE))
+                .field("round_write_ms", r.roundQueries().meanMillis(WRITE), 2)
+                .field("storm_peer_writes", r.stormQueries().count(WRITE))
+                .field("storm_write_ms", r.stormQueries().meanMillis(WRITE), 2)
+                .field("storm_reads", r.stormQueries().count(READ))
+                .field("storm_read_ms", r.stormQueries().meanMillis(READ), 2)
+                .field("failed_queries", r.roundQueries().errors() + r.stormQueries().errors())
                 .print(r.passed());
     }
 
