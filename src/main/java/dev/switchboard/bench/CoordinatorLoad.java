@@ -40,7 +40,7 @@ public final class CoordinatorLoad {
             agent.connected().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             for (int i = 0; i < clients; i++) {
                 int client = i;
-                peers.client(base, tokens.apply(agentId, false), agentId, Optional.empty(),
+                peers.client(base, tokens.apply(agentId, false), agentId, Optional.empty(), Optional.empty(),
                         (node, received) -> arrivals.record(client, node, received));
             }
             if (!initial.await(Duration.ofSeconds(60))) {

@@ -57,13 +57,13 @@ public final class CoordinatorPeers implements AutoCloseable {
     }
 
     /**
-     * A client on {@code base} with a tunnel to {@code agentId}; it publishes no node of its own unless the caller
-     * gives it one ({@link #clientNode()}).
+     * A client on {@code base} that publishes {@code self} if given ({@link #clientNode()}), then opens a tunnel to
+     * {@code agentId}: the order a redialling client re-sends them in.
      *
      * @param resumeToken an earlier client's token: the server keeps that peer ID, as for a client that redials
      */
     public CoordinatorClient client(URI base, String token, UUID agentId, Optional<String> resumeToken,
-                                    NodeListener listener) {
+                                    Optional<Node> self, NodeListener listener) {
         CoordinatorClientOptions options = CoordinatorClientOptions.of(base, token, Target.agentClient(agentId));
         CoordinatorClient client = connect(resumeToken.map(options::withResumeToken).orElse(options), event -> {
             if (event instanceof CoordinatorEvent.PeerChange change && change.node() != null
@@ -71,6 +71,7 @@ public final class CoordinatorPeers implements AutoCloseable {
                 listener.node(change.node(), System.nanoTime());
             }
         });
+        self.ifPresent(client::updateSelf);
         client.addTunnel(agentId);
         return client;
     }

@@ -142,10 +142,10 @@ public final class HaLoad {
         }
         for (int i = 0; i < agents; i++) {
             int client = i;
+            Optional<String> resumeToken = resume.isEmpty() ? Optional.empty() : resume.get(i);
             CoordinatorClient peer = peers.client(replicas.get((i + 1) % replicas.size()), clientTokens.get(i),
-                    agentIds.get(i), resume.isEmpty() ? Optional.empty() : resume.get(i),
+                    agentIds.get(i), resumeToken, Optional.of(clientNodes.get(i)),
                     (node, received) -> arrivals.record(client, node, received));
-            peer.updateSelf(clientNodes.get(i));
             clientPeers.add(peer);
         }
     }

@@ -5,9 +5,12 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * database is gone afterwards. Runs after {@code package} (failsafe).
  */
 @EnabledIfEnvironmentVariable(named = "TEST_PG_URL", matches = ".+")
-@Timeout(value = 2, unit = TimeUnit.MINUTES)
+// About 30 s on a quiet machine; replicas alone took 25 s to start when the two cores were shared with other builds.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HaBenchIT {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
@@ -39,17 +43,19 @@ class HaBenchIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
         int code;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = ClientCli.execute("bench", "ha", "--pg-url", System.getenv("TEST_PG_URL"), "--replicas", "2",
-                    "--agents", "20", "--rounds", "2", "--round-spacing", "200ms",
-                    "--command", java + " -jar " + JAR + " server", "--log", "target/bench-ha-it.log");
+            code = ClientCli.execute(new CommandLine(new SwitchboardCommand()).setErr(new PrintWriter(err, true)),
+                    "bench", "ha", "--pg-url", System.getenv("TEST_PG_URL"), "--replicas", "2", "--agents", "20",
+                    "--rounds", "2", "--command", java + " -jar " + JAR + " server",
+                    "--log", "target/bench-ha-it.log");
         } finally {
             System.setOut(stdout);
         }
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(0, code, String.join("\n", lines));
+        assertEquals(0, code, String.join("\n", lines) + "\n" + err);
         JsonObject json = new JsonObject(lines.getLast());
         assertEquals("ha", json.getString("bench"));
         assertEquals(40, json.getInteger("expected"));
