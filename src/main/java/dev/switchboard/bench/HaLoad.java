@@ -107,6 +107,11 @@ public final class HaLoad {
             Thread.sleep(4000);
             DatabaseWrites.Window baseline = DatabaseWrites.of(writes.between(quietFrom, System.nanoTime()));
 
+            // A client fetches its resume token after it connected; give the slow ones time, as a real flap would.
+            long tokensBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (clientPeers.stream().anyMatch(c -> c.resumeToken().isEmpty()) && System.nanoTime() < tokensBy) {
+                Thread.sleep(100);
+            }
             List<Optional<String>> resume = clientPeers.stream().map(CoordinatorClient::resumeToken).toList();
             NodeArrivals.Target again = arrivals.expect(rounds + 1);
             DatabaseQueries beforeStorm = DatabaseQueries.scrape(management);
