@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a running server: STUN and DERP load generators.",
         subcommands = {DerpBenchCommand.class, DerpLatencyBenchCommand.class, ConnsBenchCommand.class,
-                StunBenchCommand.class, CoordinatorBenchCommand.class, ColdStartBenchCommand.class})
+                StunBenchCommand.class, CoordinatorBenchCommand.class, ColdStartBenchCommand.class,
+                HaBenchCommand.class})
 public class BenchCommand {
     /** Created by the first tool that needs it; owned by the command's (main) thread. */
     private Vertx vertx;

@@ -6,10 +6,10 @@ import dev.switchboard.bench.DerpSink;
 import dev.switchboard.bench.FreshServer;
 import dev.switchboard.bench.LatencyStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +32,8 @@ public class ColdStartBenchCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand bench;
 
-    @Option(names = "--command", defaultValue = "bin/switchboard server",
-            description = "How a server is started, split on spaces (default ${DEFAULT-VALUE})")
-    String command;
+    @Mixin
+    ServerCommandOption serverCommand;
 
     @Option(names = "--starts", defaultValue = "3", description = "Fresh servers, one after the other (default ${DEFAULT-VALUE})")
     int starts;
@@ -69,17 +68,14 @@ public class ColdStartBenchCommand implements Callable<Integer> {
             throw new UsageError(starts < 1 ? "--starts" : "--runs", starts < 1 ? "at least 1" : "at least 2 (the last is the warm one)");
         }
         warmTool();
-        List<String> argv = Arrays.asList(command.trim().split("\\s+"));
-        if (log.getParent() != null) {
-            Files.createDirectories(log.getParent());
-        }
+        ServerCommandOption.logFile(log);
         BenchReport report = new BenchReport("cold-start");
         List<Long> readyMillis = new ArrayList<>();
         List<String> p99s = new ArrayList<>();
         List<String> idle = new ArrayList<>();
         double worstRatio = 0;
         for (int s = 1; s <= starts; s++) {
-            try (FreshServer server = FreshServer.start(argv, Map.of(), log)) {
+            try (FreshServer server = FreshServer.start(serverCommand.argv(), Map.of(), log)) {
                 long ready = server.startToReady().toMillis();
                 double[] p99 = new double[runs];
                 for (int r = 0; r < runs; r++) {

@@ -101,6 +101,17 @@ public record PgConnectionUrl(String host, int port, String database, String use
         return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + query(true);
     }
 
+    /** The same server and credentials, database {@code name} (a tool that creates a database of its own). */
+    public PgConnectionUrl withDatabase(String name) {
+        return new PgConnectionUrl(host, port, name, user, password, parameters);
+    }
+
+    /** Coder's form again, for the CODER_PG_CONNECTION_URL of a process started from this one; it parses back equal. */
+    public String coderUrl() {
+        String credentials = user.isEmpty() ? "" : encode(user) + (password.isEmpty() ? "" : ":" + encode(password)) + "@";
+        return "postgres://" + credentials + host + ":" + port + "/" + encode(database) + query(false);
+    }
+
     public Optional<String> sslMode() {
         return Optional.ofNullable(parameters.get("sslmode")).map(s -> s.toLowerCase(Locale.ROOT));
     }

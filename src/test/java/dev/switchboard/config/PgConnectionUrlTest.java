@@ -23,6 +23,16 @@ class PgConnectionUrlTest {
     }
 
     @Test
+    void anotherDatabaseOnTheSameServerInCodersFormParsesBackEqual() {
+        PgConnectionUrl url = PgConnectionUrl.parse("postgresql://co%20der:s%40c:ret@db:5433/coder?sslmode=disable&application_name=a%20b")
+                .withDatabase("sb_bench_1");
+        assertEquals("postgres://co%20der:s%40c%3Aret@db:5433/sb_bench_1?sslmode=disable&application_name=a%20b",
+                url.coderUrl());
+        assertEquals(url, PgConnectionUrl.parse(url.coderUrl()));
+        assertEquals("postgres://db:5432/x", PgConnectionUrl.parse("postgres://db/y").withDatabase("x").coderUrl());
+    }
+
+    @Test
     void malformedUrlsFailNamingTheVariableWithThePasswordRedacted() {
         assertEquals("CODER_PG_CONNECTION_URL=postgres://coder:***@db/coder?sslmode=maybe is invalid: expected sslmode"
                         + " one of disable, allow, prefer, require, verify-ca, verify-full (" + PgConnectionUrl.EXPECTED + ")",

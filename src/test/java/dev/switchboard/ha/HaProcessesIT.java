@@ -1,13 +1,13 @@
 package dev.switchboard.ha;
 
+import dev.switchboard.bench.FreshReplicas;
 import dev.switchboard.bench.FreshServer;
+import dev.switchboard.bench.Readiness;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
 import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.testing.PeerProcess;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,14 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,17 +124,11 @@ class HaProcessesIT {
 
     /** One server process on the shared database, with its own relay key and config directory. */
     private Replica replica(String name) throws Exception {
-        int management = FreshServer.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put("CODER_PG_CONNECTION_URL", database.coderUrl());
-        env.put("CODER_AUTH_SIGNING_KEY_FILE", signingKey.toString());
-        env.put("CODER_DERP_SERVER_VERIFY_CLIENTS", "true");
-        env.put("CODER_PROMETHEUS_ADDRESS", "127.0.0.1:" + management);
-        env.put("CODER_SHUTDOWN_GRACE_PERIOD", "0s");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        FreshServer server = FreshServer.start(List.of(java, "-jar", JAR.toString(), "server"), env, log);
-        running.add(server);
-        return new Replica(name, server, URI.create("http://127.0.0.1:" + management));
+        FreshReplicas.Member member = FreshReplicas.startReplica(List.of(java, "-jar", JAR.toString(), "server"),
+                database.coderUrl(), signingKey, Map.of("CODER_DERP_SERVER_VERIFY_CLIENTS", "true"), log);
+        running.add(member.server());
+        return new Replica(name, member.server(), member.management());
     }
 
     private record Replica(String name, FreshServer server, URI management) {
@@ -191,30 +181,12 @@ class HaProcessesIT {
                 }).join();
     }
 
-    private static JsonObject readiness(Replica replica) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                replica.management.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new JsonObject(response.body());
-    }
-
-    private static Optional<JsonObject> check(Replica replica, String name) throws Exception {
-        JsonArray checks = readiness(replica).getJsonArray("checks");
-        for (int i = 0; i < checks.size(); i++) {
-            if (name.equals(checks.getJsonObject(i).getString("name"))) {
-                return Optional.of(checks.getJsonObject(i));
-            }
-        }
-        return Optional.empty();
-    }
-
     private static int meshPeersConnected(Replica replica) throws Exception {
-        return check(replica, "database").map(c -> c.getJsonObject("data").getInteger("meshPeersConnected", -1))
-                .orElse(-1);
+        return Readiness.meshPeersConnected(replica.management);
     }
 
     private static boolean databaseUp(Replica replica) throws Exception {
-        return check(replica, "database").map(c -> "UP".equals(c.getString("status"))).orElse(false);
+        return Readiness.databaseUp(replica.management);
     }
 
     /** This machine's PostgreSQL cluster, when the test may stop and start it (root, pg_ctlcluster, TEST_PG_URL). */

@@ -31,8 +31,7 @@ final class TestDatabase implements AutoCloseable {
 
     private TestDatabase(PgConnectionUrl server, String name) {
         this.server = server;
-        this.url = new PgConnectionUrl(server.host(), server.port(), name, server.user(), server.password(),
-                server.parameters());
+        this.url = server.withDatabase(name);
     }
 
     /** For {@code @EnabledIf}: a PostgreSQL to test against exists. */
@@ -87,10 +86,10 @@ final class TestDatabase implements AutoCloseable {
         return url;
     }
 
-    /** In Coder's form, for CODER_PG_CONNECTION_URL. */
+    /** In Coder's form, for CODER_PG_CONNECTION_URL; without TLS unless TEST_PG_URL asks for it, as before. */
     String coderUrl() {
-        String credentials = url.user().isEmpty() ? "" : url.user() + (url.password().isEmpty() ? "" : ":" + url.password()) + "@";
-        return "postgres://" + credentials + url.host() + ":" + url.port() + "/" + url.database() + "?sslmode=disable";
+        return url.coderUrl() + (url.sslMode().isPresent() ? "" : url.parameters().isEmpty() ? "?sslmode=disable"
+                : "&sslmode=disable");
     }
 
     PgConnectOptions connectOptions() {
