@@ -149,7 +149,8 @@ class KnownAnswerSessionTest {
             reader.append(stream.getBuffer(i, Math.min(stream.length(), i + 7)));
             Frame frame;
             while ((frame = reader.poll()) != null) {
-                decoded.add(frame);
+                // A copy: a frame is valid only until the reader's next append, which reuses its carry-over.
+                decoded.add(new Frame(frame.type(), frame.payload().copy()));
             }
         }
         assertEquals(out.size(), decoded.size(), "reader and manual split agree on frame count");
