@@ -74,7 +74,7 @@ class KnownAnswerSessionTest {
         byte[] resealed = NaclBox.seal(ServerInfo.current().toJson(), nonce, SERVER, client.publicKey());
         assertSameBytes(serverInfo, Frames.frame(FrameType.SERVER_INFO, Buffer.buffer(nonce).appendBytes(resealed)));
 
-        ByteBuf recv = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, peerB,
+        ByteBuf recv = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(peerB.toBytes()), 0,
                 Buffer.buffer("hello from B"), 0, 12);
         assertSameBytes(serverFrames.get(2), Buffer.buffer(recv));
         recv.release();
