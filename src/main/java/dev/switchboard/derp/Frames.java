@@ -55,10 +55,12 @@ public final class Frames {
         return copy(packetSource, packetOffset, length, frame);
     }
 
-    /** Appends {@code length} bytes at {@code offset} of {@code source} (Vert.x indexes: from its reader index). */
+    /**
+     * Appends {@code length} bytes at {@code offset} of {@code source}, indexed as {@code Buffer.getByte} indexes it
+     * (the Netty buffer's own index), as the reader's offsets and {@link NodeKeyProbe} are.
+     */
     private static ByteBuf copy(Buffer source, int offset, int length, ByteBuf into) {
-        ByteBuf bytes = VertxInternals.byteBuf(source);
-        return into.writeBytes(bytes, bytes.readerIndex() + offset, length);
+        return into.writeBytes(VertxInternals.byteBuf(source), offset, length);
     }
 
     /** SendPacket: destination key ‖ packet. */
