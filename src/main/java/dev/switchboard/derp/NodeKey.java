@@ -63,23 +63,9 @@ public final class NodeKey {
         return new NodeKey(HexFormat.of().parseHex(hex));
     }
 
-    /** {@link #hashCode()} of the key stored at {@code offset} of {@code buffer}, computed in place. */
-    static int hashAt(Buffer buffer, int offset) {
-        int hash = 1; // Arrays.hashCode(byte[]), which the constructor uses
-        for (int i = 0; i < DerpLimits.KEY_LEN; i++) {
-            hash = 31 * hash + buffer.getByte(offset + i);
-        }
-        return hash;
-    }
-
-    /** Whether the 32 bytes at {@code offset} of {@code buffer} are this key. */
-    boolean matches(Buffer buffer, int offset) {
-        for (int i = 0; i < DerpLimits.KEY_LEN; i++) {
-            if (bytes[i] != buffer.getByte(offset + i)) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether {@code raw} holds this key's bytes; its hash is {@code Arrays.hashCode(raw)}, as this key's is. */
+    boolean matches(byte[] raw) {
+        return Arrays.equals(bytes, raw);
     }
 
     public byte[] toBytes() {
