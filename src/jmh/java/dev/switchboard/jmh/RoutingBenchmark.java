@@ -1,6 +1,7 @@
 package dev.switchboard.jmh;
 
 import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodeKeyProbe;
 import dev.switchboard.derp.NodePrivateKey;
 import io.vertx.core.buffer.Buffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,10 +43,18 @@ public class RoutingBenchmark {
     }
 
     private int next;
+    private final NodeKeyProbe probe = new NodeKeyProbe();
 
     @Benchmark
     public Object lookupDestination() {
         Buffer payload = payloads[next++ & (payloads.length - 1)];
         return registry.get(NodeKey.read(payload, 0));
+    }
+
+    /** The relay's lookup: the key compared in place through a reused probe, no array or key object per packet. */
+    @Benchmark
+    public Object lookupInPlace() {
+        Buffer payload = payloads[next++ & (payloads.length - 1)];
+        return registry.get(probe.at(payload, 0));
     }
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.derp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -9,21 +12,39 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>Frames that lie wholly inside a chunk are returned as slices of it, without copying. Only the bytes of a frame
  * that straddles two chunks are copied, into a small carry-over buffer, so a read costs at most one frame's copy
- * whatever its size.
+ * whatever its size. Either way a frame is valid only until the next {@link #detach()} (or {@link #append}): copy
+ * what is kept longer. The carry-over's storage is kept and reused for the next straddling frame (on a busy connection
+ * nearly every read ends inside a frame, since Netty sizes reads to what recent ones returned), up to
+ * {@link #KEPT_CARRY_BYTES}. A larger one (a 64 KiB frame, or the rest of a read while the relay paused reading) is
+ * reused too while reads keep ending inside frames, and dropped at the first read that ends on a frame boundary,
+ * which is where an idle connection's last read ends: it keeps at most {@link #KEPT_CARRY_BYTES}.
  *
  * <p>Not thread-safe: owned by one connection's event loop.
  */
 public final class FrameReader {
     private static final Buffer EMPTY = Buffer.buffer(0);
+    /** Carry storage kept however long a connection idles: two full-size WireGuard packets' frames fit. */
+    static final int KEPT_CARRY_BYTES = 4096;
 
     private FrameLimits limits;
-    /** Bytes kept from earlier chunks (an own copy); they come before {@link #chunk}'s. */
+    /** Bytes kept from earlier chunks (an own copy); they come before {@link #chunk}'s. EMPTY or {@link #carryView}. */
     private Buffer carry = EMPTY;
     private int carryPosition;
+    /**
+     * The carry's storage (reader index always 0, as Vert.x's {@code appendBuffer} adds it to offsets), or null.
+     * It outlives an emptied carry, so frames just returned from it stay readable until the next {@link #detach()}.
+     * Not from a leak-tracked allocator: it is never released, the GC takes it.
+     */
+    private ByteBuf carryStore;
+    private Buffer carryView;
     /** The latest chunk, valid until {@link #detach()}. */
     private Buffer chunk = EMPTY;
     private int chunkPosition;
     private long skipRemaining;
+    /** Where {@link #next()}'s frame is: its payload's buffer (the carry or the chunk), offset and length. */
+    private Buffer frameSource = EMPTY;
+    private int frameOffset;
+    private int frameLength;
     /** Size of the frame the chunk ended in the middle of (its header already checked), so the carry fits it. */
     private int truncatedFrameBytes;
 
@@ -48,6 +69,18 @@ public final class FrameReader {
      * @throws DerpProtocolException when a header announces a length outside its type's limits
      */
     public Frame poll() throws DerpProtocolException {
+        FrameType type = next();
+        return type == null ? null : new Frame(type, payload());
+    }
+
+    /**
+     * Moves to the next complete frame and returns its type, or null if more bytes are needed; the frame's payload
+     * is then {@link #payloadBuffer()} from {@link #payloadOffset()} for {@link #payloadLength()} bytes. The relay's
+     * packet path reads packets there in place: {@link #poll()}'s slice and record cost two objects per frame.
+     *
+     * @throws DerpProtocolException when a header announces a length outside its type's limits
+     */
+    public FrameType next() throws DerpProtocolException {
         while (true) {
             if (skipRemaining > 0 && !skipAvailable()) {
                 return null;
@@ -74,8 +107,29 @@ public final class FrameReader {
                 return null;
             }
             advance(fromCarry, total);
-            return new Frame(type, source.slice(position + DerpLimits.FRAME_HEADER_LEN, position + total));
+            frameSource = source;
+            frameOffset = position + DerpLimits.FRAME_HEADER_LEN;
+            frameLength = (int) length;
+            return type;
         }
+    }
+
+    /** {@link #next()}'s frame's payload as a slice (valid as long as the frame is). */
+    public Buffer payload() {
+        return frameSource.slice(frameOffset, frameOffset + frameLength);
+    }
+
+    /** The buffer holding {@link #next()}'s frame, valid until {@link #detach()}; from {@link #payloadOffset()}. */
+    public Buffer payloadBuffer() {
+        return frameSource;
+    }
+
+    public int payloadOffset() {
+        return frameOffset;
+    }
+
+    public int payloadLength() {
+        return frameLength;
     }
 
     /**
@@ -85,15 +139,35 @@ public final class FrameReader {
     public void detach() {
         int leftover = chunk.length() - chunkPosition;
         if (leftover > 0) {
-            int carried = carry.length() - carryPosition;
-            carry = Buffer.buffer(Math.max(carried + leftover, truncatedFrameBytes))
-                    .appendBuffer(carry, carryPosition, carried)
-                    .appendBuffer(chunk, chunkPosition, leftover);
-            carryPosition = 0;
+            compactCarry(Math.max(carry.length() - carryPosition + leftover, truncatedFrameBytes));
+            carry.appendBuffer(chunk, chunkPosition, leftover);
+        } else if (carry == EMPTY && carryStore != null && carryStore.capacity() > KEPT_CARRY_BYTES) {
+            carryStore = null; // caught up: do not keep a large carry through idle time
+            carryView = null;
         }
         chunk = EMPTY;
         chunkPosition = 0;
+        frameSource = EMPTY; // the last frame is invalid from now on; do not keep the chunk reachable through it
         truncatedFrameBytes = 0;
+    }
+
+    /**
+     * Makes the carry's unread bytes start at index 0 of storage with room for {@code capacity} bytes, reusing the
+     * kept storage: moves them down in place when the carry is not empty, else starts it empty.
+     */
+    private void compactCarry(int capacity) {
+        if (carry == EMPTY) {
+            if (carryStore == null) {
+                carryStore = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, capacity, Integer.MAX_VALUE);
+                carryView = Buffer.buffer(carryStore);
+            }
+            carryStore.clear();
+            carry = carryView;
+        } else {
+            carryStore.readerIndex(carryPosition).discardReadBytes();
+        }
+        carryPosition = 0;
+        carryStore.ensureWritable(capacity - carryStore.writerIndex());
     }
 
     /** Bytes received but not yet returned as frames; bounded by one read chunk plus one frame. */
@@ -151,7 +225,7 @@ public final class FrameReader {
         }
         carryPosition += bytes;
         if (carryPosition == carry.length()) {
-            carry = EMPTY;
+            carry = EMPTY; // its storage stays as it is: frames just returned from it are valid until detach()
             carryPosition = 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.derp;
 
+import dev.switchboard.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
@@ -37,17 +38,29 @@ public final class Frames {
     }
 
     /**
-     * RecvPacket (v2 layout): source key ‖ packet, where the packet is a range of another buffer. Built in a buffer
-     * from {@code allocator} (the relay's hot path: a pooled direct buffer the socket writes without another copy);
-     * the caller owns it and must release it, or hand it to a writer that does.
+     * RecvPacket (v2 layout): source key ‖ packet, both copied from ranges of other buffers (the relay's hot path:
+     * the key and packet of the SendPacket or ForwardPacket frame just read). Built in one buffer from
+     * {@code allocator}, header included: a pooled direct buffer the socket writes without another copy, which costs
+     * less than a composite of a header and a retained slice of the read buffer (that would pin the whole read
+     * buffer while the packet waits in a queue). Copies from the Netty buffers underneath without the wrappers
+     * {@code Buffer.getByteBuf()} allocates. The caller owns the frame and must release it, or hand it to a writer
+     * that does.
      */
-    public static ByteBuf recvPacket(ByteBufAllocator allocator, NodeKey source, Buffer packetSource, int offset,
-                                     int length) {
+    public static ByteBuf recvPacket(ByteBufAllocator allocator, Buffer keySource, int keyOffset, Buffer packetSource,
+                                     int packetOffset, int length) {
         int payloadLength = DerpLimits.KEY_LEN + length;
         ByteBuf frame = allocator.directBuffer(DerpLimits.FRAME_HEADER_LEN + payloadLength);
         frame.writeByte(FrameType.RECV_PACKET.code()).writeInt(payloadLength);
-        source.writeTo(frame);
-        return frame.writeBytes(packetSource.getByteBuf(), offset, length);
+        copy(keySource, keyOffset, DerpLimits.KEY_LEN, frame);
+        return copy(packetSource, packetOffset, length, frame);
+    }
+
+    /**
+     * Appends {@code length} bytes at {@code offset} of {@code source}, indexed as {@code Buffer.getByte} indexes it
+     * (the Netty buffer's own index), as the reader's offsets and {@link NodeKeyProbe} are.
+     */
+    private static ByteBuf copy(Buffer source, int offset, int length, ByteBuf into) {
+        return into.writeBytes(VertxInternals.byteBuf(source), offset, length);
     }
 
     /** SendPacket: destination key ‖ packet. */

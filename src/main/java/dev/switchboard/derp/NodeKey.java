@@ -63,6 +63,11 @@ public final class NodeKey {
         return new NodeKey(HexFormat.of().parseHex(hex));
     }
 
+    /** Whether {@code raw} holds this key's bytes; its hash is {@code Arrays.hashCode(raw)}, as this key's is. */
+    boolean matches(byte[] raw) {
+        return Arrays.equals(bytes, raw);
+    }
+
     public byte[] toBytes() {
         return bytes.clone();
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.vertx;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -15,6 +16,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
@@ -41,6 +44,15 @@ public final class VertxInternals {
     /** The socket's Netty channel context: writes through it skip Vert.x's per-write flush. */
     public static ChannelHandlerContext channel(NetSocket socket) {
         return ((NetSocketInternal) socket).channelHandlerContext();
+    }
+
+    /**
+     * The Netty buffer under a Vert.x one, itself: {@code Buffer.getByteBuf()} wraps it in a new slice (and an
+     * unreleasable wrapper when direct) on every call, which the relay would pay per packet. Read it only; the caller
+     * must not release it or move its indexes.
+     */
+    public static ByteBuf byteBuf(Buffer buffer) {
+        return ((BufferImpl) buffer).byteBuf();
     }
 
     /** The Netty channel under an HTTP connection (HTTP/1.x and HTTP/2 alike). */

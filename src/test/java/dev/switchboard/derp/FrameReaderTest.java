@@ -46,6 +46,39 @@ class FrameReaderTest {
     }
 
     @Test
+    void framesStraddlingChunksComeOutIntactWhileTheCarryIsReused() throws Exception {
+        NodeKey key = NodePrivateKey.generate().publicKey();
+        Buffer stream = Buffer.buffer();
+        int[] sizes = {1200, 1, 0, 1400, 5000, 1200, 64_000, 900, 1200, 3};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] packet = new byte[sizes[i]];
+            java.util.Arrays.fill(packet, (byte) i);
+            stream.appendBuffer(Frames.sendPacket(key, Buffer.buffer(packet)));
+        }
+        for (int chunkSize : new int[]{1, 4, 5, 700, 1024, 1237, 4096}) {
+            FrameReader reader = new FrameReader(FrameLimits.SERVER);
+            int frames = 0;
+            for (int at = 0; at < stream.length(); at += chunkSize) {
+                reader.append(stream.getBuffer(at, Math.min(stream.length(), at + chunkSize)));
+                FrameType type;
+                while ((type = reader.next()) != null) {
+                    assertEquals(FrameType.SEND_PACKET, type);
+                    assertEquals(32 + sizes[frames], reader.payloadLength(), "chunks of " + chunkSize);
+                    Buffer payload = reader.payload();
+                    assertEquals(key, NodeKey.read(payload, 0));
+                    for (int i = 32; i < payload.length(); i++) {
+                        assertEquals(frames, payload.getByte(i), "chunks of " + chunkSize + ", frame " + frames);
+                    }
+                    frames++;
+                }
+                reader.detach();
+            }
+            assertEquals(sizes.length, frames, "chunks of " + chunkSize);
+            assertEquals(0, reader.bufferedBytes());
+        }
+    }
+
+    @Test
     void skipsUnknownAndUnhandledTypesWhateverTheirLength() throws Exception {
         FrameReader reader = new FrameReader(FrameLimits.SERVER);
         // An undefined type 0x7f claiming 3 MB, delivered in pieces, then a Pong (unhandled by servers), then Ping.

@@ -74,7 +74,7 @@ class KnownAnswerSessionTest {
         byte[] resealed = NaclBox.seal(ServerInfo.current().toJson(), nonce, SERVER, client.publicKey());
         assertSameBytes(serverInfo, Frames.frame(FrameType.SERVER_INFO, Buffer.buffer(nonce).appendBytes(resealed)));
 
-        ByteBuf recv = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, peerB,
+        ByteBuf recv = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(peerB.toBytes()), 0,
                 Buffer.buffer("hello from B"), 0, 12);
         assertSameBytes(serverFrames.get(2), Buffer.buffer(recv));
         recv.release();
@@ -149,7 +149,8 @@ class KnownAnswerSessionTest {
             reader.append(stream.getBuffer(i, Math.min(stream.length(), i + 7)));
             Frame frame;
             while ((frame = reader.poll()) != null) {
-                decoded.add(frame);
+                // A copy: a frame is valid only until the reader's next append, which reuses its carry-over.
+                decoded.add(new Frame(frame.type(), frame.payload().copy()));
             }
         }
         assertEquals(out.size(), decoded.size(), "reader and manual split agree on frame count");

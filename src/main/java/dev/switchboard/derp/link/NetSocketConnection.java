@@ -40,8 +40,9 @@ public final class NetSocketConnection implements DerpConnection {
         VertxInternals.messageHandler(socket, message -> {
             if (message instanceof ByteBuf bytes) {
                 try {
-                    // slice(): Vert.x Buffers index from 0, the read buffer may not.
-                    handler.handle(Buffer.buffer(bytes.slice()));
+                    // Vert.x Buffers index from 0: a read buffer that does not gets a slice (Netty's reads do start at
+                    // 0, so the per-read slice object is skipped).
+                    handler.handle(Buffer.buffer(bytes.readerIndex() == 0 ? bytes : bytes.slice()));
                 } finally {
                     bytes.release();
                 }

@@ -1,10 +1,14 @@
 package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.ClientFrames;
+import dev.switchboard.derp.DerpLimits;
 import dev.switchboard.derp.DerpProtocolException;
-import dev.switchboard.derp.Frame;
+import dev.switchboard.derp.DiscoPacket;
+import dev.switchboard.derp.FrameReader;
+import dev.switchboard.derp.FrameType;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodeKeyProbe;
 import dev.switchboard.derp.PeerGoneReason;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -41,8 +45,14 @@ final class ClientFrameHandler {
     private final SessionWriter writer;
     private final SenderBackpressure backpressure;
 
+    /** The client's key as bytes, the source of every RecvPacket it sends, copied in without a key object. */
+    private final Buffer ownKey;
+
     // Owned by the session's event loop.
     private final NotHereLimiter notHereLimiter = new NotHereLimiter();
+    /** Re-aimed at each packet frame's keys to look them up in place (one pair per connection, not per packet). */
+    private final NodeKeyProbe destination = new NodeKeyProbe();
+    private final NodeKeyProbe source = new NodeKeyProbe();
     private boolean preferred;
 
     ClientFrameHandler(DerpServer server, ClientSession session, boolean meshPeer, ClientSet clientSet,
@@ -51,6 +61,7 @@ final class ClientFrameHandler {
         this.metrics = server.metrics();
         this.session = session;
         this.key = session.key();
+        this.ownKey = Buffer.buffer(key.toBytes());
         this.meshPeer = meshPeer;
         this.clientSet = clientSet;
         this.connectedAtNanos = connectedAtNanos;
@@ -58,15 +69,23 @@ final class ClientFrameHandler {
         this.backpressure = backpressure;
     }
 
-    void dispatch(Frame frame) throws DerpProtocolException {
-        Buffer payload = frame.payload();
-        switch (frame.type()) {
-            case SEND_PACKET -> handleSendPacket(ClientFrames.sendPacket(payload));
-            case FORWARD_PACKET -> handleForwardPacket(ClientFrames.forwardPacket(requireMesh(frame)));
-            case NOTE_PREFERRED -> handleNotePreferred(ClientFrames.notePreferred(payload));
-            case PING -> handlePing(ClientFrames.ping(payload));
-            case WATCH_CONNS -> handleWatchConns(requireMesh(frame));
-            case CLOSE_PEER -> handleClosePeer(ClientFrames.closePeer(requireMesh(frame)));
+    /**
+     * Handles the frame {@code reader} just returned from {@link FrameReader#next()}. Packet frames are read in place
+     * (no slice, no key object: this runs per packet); the others take a slice of the payload.
+     */
+    void dispatch(FrameType type, FrameReader reader) throws DerpProtocolException {
+        switch (type) {
+            case SEND_PACKET -> handleSendPacket(reader.payloadBuffer(), reader.payloadOffset(),
+                    ClientFrames.sendPacketLength(reader.payloadLength()));
+            case FORWARD_PACKET -> {
+                requireMesh(type);
+                handleForwardPacket(reader.payloadBuffer(), reader.payloadOffset(),
+                        ClientFrames.forwardPacketLength(reader.payloadLength()));
+            }
+            case NOTE_PREFERRED -> handleNotePreferred(ClientFrames.notePreferred(reader.payload()));
+            case PING -> handlePing(ClientFrames.ping(reader.payload()));
+            case WATCH_CONNS -> handleWatchConns(requireMesh(type, reader));
+            case CLOSE_PEER -> handleClosePeer(ClientFrames.closePeer(requireMesh(type, reader)));
             default -> metrics.unknownFrame();
         }
     }
@@ -78,63 +97,72 @@ final class ClientFrameHandler {
         }
     }
 
-    /** The frame's payload if this connection presented the mesh key; otherwise the frame is fatal. */
-    private Buffer requireMesh(Frame frame) throws DerpProtocolException {
+    /** This connection must have presented the mesh key for {@code type}; otherwise the frame is fatal. */
+    private void requireMesh(FrameType type) throws DerpProtocolException {
         if (!meshPeer) {
             throw new DerpProtocolException("insufficient_permissions",
-                    "insufficient permissions for " + frame.type() + " (no mesh key)");
+                    "insufficient permissions for " + type + " (no mesh key)");
         }
-        return frame.payload();
     }
 
-    private void handleSendPacket(ClientFrames.SendPacket send) {
-        Buffer packet = send.packet();
-        boolean disco = send.looksLikeDisco();
-        metrics.packetReceived(disco, packet.length());
-        ClientSet set = server.lookup(send.destination());
+    private Buffer requireMesh(FrameType type, FrameReader reader) throws DerpProtocolException {
+        requireMesh(type);
+        return reader.payload();
+    }
+
+    /**
+     * SendPacket whose payload is at {@code offset} of {@code frame}: destination key, then {@code length} packet
+     * bytes. The destination is looked up in place ({@link #destination}) and is a {@link NodeKey} only as the
+     * registry's own ({@code set.key}); only the unroutable and mesh paths copy it out.
+     */
+    private void handleSendPacket(Buffer frame, int offset, int length) {
+        int packet = offset + ClientFrames.SEND_PACKET_DATA;
+        boolean disco = DiscoPacket.looksLikeDisco(frame, packet, length);
+        metrics.packetReceived(disco, length);
+        NodeKeyProbe wanted = destination.at(frame, offset);
+        ClientSet set = server.lookup(wanted);
         ClientSession target = set == null ? null : set.active();
-        PacketForwarder link = set == null ? server.forwarder(send.destination()) : null;
+        PacketForwarder link = set == null ? server.forwarder(wanted) : null;
         if (target == null && link == null) {
-            dropUnroutable(send.destination(), set, disco, packet.length(), DropReason.UNKNOWN_DEST);
+            dropUnroutable(wanted, set, disco, length, DropReason.UNKNOWN_DEST);
             return;
         }
-        if (!clientSet.sentTo.contains(send.destination())) {
-            clientSet.sentTo.add(send.destination());
+        NodeKey to = set != null ? set.key : wanted.toKey();
+        if (!clientSet.sentTo.contains(to)) {
+            clientSet.sentTo.add(to);
         }
         if (target == null) {
             // derp §6: connected to a sibling relay, one hop away on our own link to it
-            metrics.packetForwardedOut(link.forward(key, send.destination(), packet));
+            metrics.packetForwardedOut(link.forward(key, to, frame.slice(packet, packet + length)));
             return;
         }
-        deliver(target, recvPacket(key, packet), disco, packet.length());
+        deliver(target, Frames.recvPacket(server.packetAllocator(), ownKey, 0, frame, packet, length), disco, length);
     }
 
-    /** One hop only: a forwarded packet goes to a local client or nowhere. */
-    private void handleForwardPacket(ClientFrames.ForwardPacket forward) {
-        Buffer packet = forward.packet();
-        boolean disco = forward.looksLikeDisco();
+    /** One hop only: a forwarded packet goes to a local client or nowhere. Read in place as SendPacket is. */
+    private void handleForwardPacket(Buffer frame, int offset, int length) {
+        int packet = offset + ClientFrames.FORWARD_PACKET_DATA;
+        boolean disco = DiscoPacket.looksLikeDisco(frame, packet, length);
         metrics.packetForwardedIn();
-        metrics.packetReceived(disco, packet.length());
-        ClientSet set = server.lookup(forward.destination());
+        metrics.packetReceived(disco, length);
+        NodeKeyProbe wanted = destination.at(frame, offset + DerpLimits.KEY_LEN);
+        ClientSet set = server.lookup(wanted);
         ClientSession target = set == null ? null : set.active();
         if (target == null) {
-            dropUnroutable(forward.destination(), set, disco, packet.length(), DropReason.UNKNOWN_DEST_ON_FWD);
+            dropUnroutable(wanted, set, disco, length, DropReason.UNKNOWN_DEST_ON_FWD);
             return;
         }
-        server.noteForwardedDelivery(forward.source(), forward.destination());
-        deliver(target, recvPacket(forward.source(), packet), disco, packet.length());
-    }
-
-    private ByteBuf recvPacket(NodeKey source, Buffer packet) {
-        return Frames.recvPacket(server.packetAllocator(), source, packet, 0, packet.length());
+        server.noteForwardedDelivery(source.at(frame, offset), set.key);
+        deliver(target, Frames.recvPacket(server.packetAllocator(), frame, offset, frame, packet, length), disco,
+                length);
     }
 
     /** derper's {@code requestPeerGoneWriteLimited}: a disco packet to nobody earns a rate-limited NotHere. */
-    private void dropUnroutable(NodeKey destination, ClientSet set, boolean disco, int length, DropReason reason) {
+    private void dropUnroutable(NodeKeyProbe destination, ClientSet set, boolean disco, int length, DropReason reason) {
         boolean dup = set != null && set.isDup();
         metrics.packetDropped(dup ? DropReason.DUP_CLIENT : reason, disco, length);
         if (disco && !dup && notHereLimiter.tryAcquire(server.nanoTime())
-                && session.enqueueControl(Frames.peerGone(destination, PeerGoneReason.NOT_HERE))) {
+                && session.enqueueControl(Frames.peerGone(destination.toKey(), PeerGoneReason.NOT_HERE))) {
             metrics.peerGoneSent(PeerGoneReason.NOT_HERE);
         }
     }

@@ -3,6 +3,7 @@ package dev.switchboard.derp.server;
 import dev.switchboard.derp.DerpLimits;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -56,6 +57,8 @@ final class ClientSendQueue {
     private final int controlLimit;
     /** Room the writer must have made before it wakes paused senders (half the queue, so they resume in bursts). */
     private final int wakeRoom;
+    /** {@link #scheduleFlush}'s task, made once: a lambda there would be a new object per flush (about per packet). */
+    private final Handler<Void> runWriter;
 
     // Any thread: concurrent structures and atomics.
     private final ArrayBlockingQueue<ByteBuf> packets;
@@ -78,6 +81,10 @@ final class ClientSendQueue {
         this.metrics = metrics;
         this.ownerLoop = ownerLoop;
         this.writer = writer;
+        this.runWriter = v -> {
+            flushScheduled.set(false);
+            writer.run();
+        };
         this.closeFromAnyThread = closeFromAnyThread;
         this.controlLimit = options.controlQueueLimit();
         this.wakeRoom = Math.max(1, options.sendQueueDepth() / 2);
@@ -158,10 +165,7 @@ final class ClientSendQueue {
     /** Runs the writer on the owner's loop, once for any number of calls until it starts. */
     void scheduleFlush() {
         if (flushScheduled.compareAndSet(false, true)) {
-            ownerLoop.runOnContext(v -> {
-                flushScheduled.set(false);
-                writer.run();
-            });
+            ownerLoop.runOnContext(runWriter);
         }
     }
 

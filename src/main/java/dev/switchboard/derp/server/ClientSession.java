@@ -4,9 +4,9 @@ import dev.switchboard.derp.ClientFrames;
 import dev.switchboard.derp.ClientInfo;
 import dev.switchboard.derp.DerpConnection;
 import dev.switchboard.derp.DerpProtocolException;
-import dev.switchboard.derp.Frame;
 import dev.switchboard.derp.FrameLimits;
 import dev.switchboard.derp.FrameReader;
+import dev.switchboard.derp.FrameType;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.Handshake;
 import dev.switchboard.derp.NodeKey;
@@ -155,16 +155,16 @@ final class ClientSession {
     private void processFrames() {
         try {
             while (!backpressure.paused() && state != State.CLOSED && state != State.VERIFYING) {
-                Frame frame = reader.poll();
-                if (frame == null) {
+                FrameType type = reader.next();
+                if (type == null) {
                     return;
                 }
                 if (state == State.HANDSHAKE) {
-                    handleClientInfo(frame.payload());
+                    handleClientInfo(reader.payload());
                 } else {
                     lastActivityNanos = server.nanoTime();
                     clientSet.noteActivity(this);
-                    handler.dispatch(frame);
+                    handler.dispatch(type, reader);
                 }
             }
         } catch (DerpProtocolException e) {

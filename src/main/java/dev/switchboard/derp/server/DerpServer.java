@@ -3,6 +3,7 @@ package dev.switchboard.derp.server;
 import dev.switchboard.derp.DerpConnection;
 import dev.switchboard.derp.Frames;
 import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodeKeyProbe;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.PeerGoneReason;
 import io.netty.buffer.ByteBufAllocator;
@@ -150,6 +151,11 @@ public final class DerpServer {
         return clients.get(key);
     }
 
+    /** The packet path's lookup: the destination still in its frame, no key object made. */
+    ClientSet lookup(NodeKeyProbe key) {
+        return clients.get(key);
+    }
+
     /** Adds a handshaken connection; watchers learn of it. Returns the key's set. */
     ClientSet register(ClientSession session) {
         synchronized (registryLock) {
@@ -237,12 +243,12 @@ public final class DerpServer {
     }
 
     /** The mesh link for a key connected to a sibling relay, or null; any thread, no lock. */
-    PacketForwarder forwarder(NodeKey key) {
+    PacketForwarder forwarder(NodeKeyProbe key) {
         return forwarders.forwarder(key);
     }
 
-    /** A packet forwarded from remote {@code source} reached local {@code destination}. */
-    void noteForwardedDelivery(NodeKey source, NodeKey destination) {
+    /** A packet forwarded from remote {@code source} (still in its frame) reached local {@code destination}. */
+    void noteForwardedDelivery(NodeKeyProbe source, NodeKey destination) {
         forwarders.noteSent(source, destination);
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.derp.server;
 
 import dev.switchboard.derp.NodeKey;
+import dev.switchboard.derp.NodeKeyProbe;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ final class Forwarders {
 
     private final ConcurrentHashMap<NodeKey, Remote> byKey = new ConcurrentHashMap<>();
 
-    PacketForwarder forwarder(NodeKey key) {
+    PacketForwarder forwarder(NodeKeyProbe key) {
         Remote remote = byKey.get(key);
         return remote == null ? null : remote.current;
     }
@@ -35,7 +36,7 @@ final class Forwarders {
     }
 
     /** A packet from remote {@code source} was delivered to local {@code destination}. */
-    void noteSent(NodeKey source, NodeKey destination) {
+    void noteSent(NodeKeyProbe source, NodeKey destination) {
         Remote remote = byKey.get(source);
         if (remote != null && !remote.sentTo.contains(destination)) {
             remote.sentTo.add(destination);

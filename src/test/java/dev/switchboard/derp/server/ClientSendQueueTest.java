@@ -127,7 +127,8 @@ class ClientSendQueueTest {
     }
 
     private ByteBuf packet(int marker) {
-        ByteBuf frame = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, NodePrivateKey.generate().publicKey(),
+        Buffer source = Buffer.buffer(NodePrivateKey.generate().publicKey().toBytes());
+        ByteBuf frame = Frames.recvPacket(UnpooledByteBufAllocator.DEFAULT, source, 0,
                 Buffer.buffer().appendByte((byte) marker).appendString(" payload"), 0, 9);
         allocated.add(frame);
         return frame;
