@@ -52,7 +52,16 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     pkill -f "$work/wire " 2>/dev/null || true
-    sleep 0.5
+    for _ in $(seq 30); do
+        alive=0
+        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        [ $alive = 0 ] && break
+        sleep 0.1
+    done
+    # An agent whose SIGTERM handler waits on a coordinator that is already gone must not outlive the run.
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    ip netns pids $A 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns pids $B 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     for ns in $A $B $M; do ip netns del $ns 2>/dev/null || true; done
     echo "logs in $work" >&2
 }
