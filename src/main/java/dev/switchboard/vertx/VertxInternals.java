@@ -132,6 +132,15 @@ public final class VertxInternals {
         return ((ContextInternal) context).nettyEventLoop();
     }
 
+    /**
+     * Runs {@code handler} with {@code context} as the current context, from a Netty handler on that context's loop:
+     * without it, what the handler starts ({@code setTimer}, {@code runOnContext} of the current context) would land
+     * on whatever context Vert.x finds for the thread, possibly another loop's.
+     */
+    public static <T> void emit(Context context, T argument, Handler<T> handler) {
+        ((ContextInternal) context).emit(argument, handler);
+    }
+
     /** The event loop of a new context, for a channel registered outside Vert.x's own servers. */
     public static EventLoop newEventLoop(Vertx vertx) {
         return ((VertxInternal) vertx).createEventLoopContext().nettyEventLoop();

@@ -198,13 +198,18 @@ final class MagicSockets {
         return closed.future();
     }
 
-    /** Hands each datagram on with its source; the buffer is only lent for the call (MagicConn copies it out). */
+    /**
+     * Hands each datagram on with its source, inside the conn's context (so the timers and tasks it starts stay on
+     * the conn's loop); the buffer is only lent for the call (MagicConn copies it out).
+     */
     private final class Reader extends ChannelInboundHandlerAdapter {
+        private final io.vertx.core.Handler<DatagramPacket> deliver = p -> receiver.accept(p.content(), p.sender());
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof DatagramPacket packet) {
-                    receiver.accept(packet.content(), packet.sender());
+                    VertxInternals.emit(context, packet, deliver);
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
