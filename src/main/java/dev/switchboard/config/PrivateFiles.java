@@ -38,20 +38,23 @@ public final class PrivateFiles {
     public static boolean writeIfAbsent(Path file, String content) throws IOException {
         Path temp = temp(file, content);
         try {
-            try {
-                Files.createLink(file, temp);
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                if (e instanceof FileAlreadyExistsException) {
-                    return false;
-                }
-                // A file system without hard links: a plain move, which refuses an existing target.
-                Files.move(temp, file);
-            }
+            link(temp, file);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Links {@code temp} as {@code file}, or moves it where hard links are unsupported; both refuse an existing name. */
+    private static void link(Path temp, Path file) throws IOException {
+        try {
+            Files.createLink(file, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            Files.move(temp, file);
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -203,7 +204,7 @@ final class MagicSockets {
      * the conn's loop); the buffer is only lent for the call (MagicConn copies it out).
      */
     private final class Reader extends ChannelInboundHandlerAdapter {
-        private final io.vertx.core.Handler<DatagramPacket> deliver = p -> receiver.accept(p.content(), p.sender());
+        private final Handler<DatagramPacket> deliver = p -> receiver.accept(p.content(), p.sender());
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
