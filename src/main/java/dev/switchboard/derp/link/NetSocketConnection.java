@@ -20,6 +20,8 @@ import java.net.SocketAddress;
  * burst into one flush; Vert.x's {@code write} would flush every frame.
  */
 public final class NetSocketConnection implements DerpConnection {
+    private static final System.Logger LOG = System.getLogger(NetSocketConnection.class.getName());
+
     private final NetSocket socket;
     private final ChannelHandlerContext channel;
     private final Context context;
@@ -28,6 +30,10 @@ public final class NetSocketConnection implements DerpConnection {
         this.socket = socket;
         this.channel = VertxInternals.channel(socket);
         this.context = context;
+        // A reset ends the connection and the close handler follows; without a handler Vert.x would log each one
+        // at ERROR: a line for every client whose network vanished.
+        socket.exceptionHandler(error -> LOG.log(System.Logger.Level.DEBUG, "DERP connection {0}: {1}",
+                socket.remoteAddress(), error.toString()));
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 public final class WebSocketConnection implements DerpConnection {
     /** The smallest default read limit among WebSocket libraries Coder clients use (nhooyr: 32 KiB). */
     static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
     private final WebSocketBase webSocket;
     private final Context context;
@@ -30,6 +31,9 @@ public final class WebSocketConnection implements DerpConnection {
     public WebSocketConnection(WebSocketBase webSocket, Context context) {
         this.webSocket = webSocket;
         this.context = context;
+        // As NetSocketConnection: a reset is a close, not an ERROR line.
+        webSocket.exceptionHandler(error -> LOG.log(System.Logger.Level.DEBUG, "DERP over WebSocket {0}: {1}",
+                webSocket.remoteAddress(), error.toString()));
     }
 
     @Override
