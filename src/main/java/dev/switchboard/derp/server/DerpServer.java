@@ -8,6 +8,7 @@ import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.PeerGoneReason;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
@@ -48,6 +49,8 @@ public final class DerpServer {
     private volatile boolean draining;
     /** Null: every client may use the relay (CODER_DERP_SERVER_VERIFY_CLIENTS off). */
     private volatile ClientAdmission admission;
+    /** Node keys of this process's own clients (the relay's warm-up): admitted whatever {@link #admission} says. */
+    private final Set<NodeKey> ownClients = ConcurrentHashMap.newKeySet();
     private final ConnectionsPerAddress perAddress;
 
     public DerpServer(Vertx vertx, NodePrivateKey privateKey, DerpServerOptions options, DerpMetrics metrics) {
@@ -103,8 +106,23 @@ public final class DerpServer {
         this.admission = admission;
     }
 
+    /**
+     * Admits {@code key} even under CODER_DERP_SERVER_VERIFY_CLIENTS: a client of this process (warmup.RelayWarmup)
+     * whose private key never leaves it; the handshake's sealed ClientInfo proves the client holds that key.
+     */
+    public void admitOwnClient(NodeKey key) {
+        ownClients.add(key);
+    }
+
+    public void forgetOwnClient(NodeKey key) {
+        ownClients.remove(key);
+    }
+
+    /** Null: every client is admitted. Asked once per handshake, so the wrapper's allocation is off the hot path. */
     ClientAdmission admission() {
-        return admission;
+        ClientAdmission verify = admission;
+        return verify == null ? null
+                : key -> ownClients.contains(key) ? Future.succeededFuture(true) : verify.admits(key);
     }
 
     /** Counts a WebSocket accept separately, as derper's {@code derp_websocket_accepts}. */

@@ -52,4 +52,19 @@ class ClientAdmissionTest {
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void ownClientsPassUntilForgotten() throws Exception {
+        try (TestRelay relay = TestRelay.start()) {
+            relay.server().verifyClientsWith(key -> Future.succeededFuture(false));
+            NodePrivateKey own = NodePrivateKey.generate();
+            relay.server().admitOwnClient(own.publicKey());
+            try (TestClient admitted = relay.connect(relay.options(own))) {
+                assertEquals(0.0, relay.server().metrics().rejections("client_not_verified"));
+            }
+            relay.server().forgetOwnClient(own.publicKey());
+            assertThrows(Exception.class, () -> DerpClient.connect(relay.vertx(), relay.options(own))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS), "forgotten: verified again");
+        }
+    }
 }
