@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.config.PublicListener;
+import dev.switchboard.warmup.RelayWarmup;
 import io.quarkus.runtime.Quarkus;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -22,9 +23,13 @@ public class ServerCommand implements Callable<Integer> {
     @Inject
     PublicListener listener;
 
+    @Inject
+    RelayWarmup warmup;
+
     @Option(names = "--smoke-test", description = "Start, relay " + SMOKE_ROUND_TRIPS + " packets between two DERP "
-            + "clients through this server's HTTP listener, then stop: exit status 0 if every one came back. Also the "
-            + "training run of the JVM's AOT cache (bin/aot-cache).")
+            + "clients through this server's HTTP listener, then stop once the relay's warm-up is over: exit status 0 if "
+            + "every one came back. Also the training run of the JVM's AOT cache (bin/aot-cache), which so learns the "
+            + "warm-up's profiles.")
     boolean smokeTest;
 
     @Override
@@ -36,7 +41,9 @@ public class ServerCommand implements Callable<Integer> {
         URI url = listener.loopbackUrl().resolve("/derp");
         try {
             String latency = SmokeTest.run(vertx, url, SMOKE_ROUND_TRIPS);
-            System.out.println("smoke test passed: " + url + " relayed " + SMOKE_ROUND_TRIPS + " round trips, " + latency);
+            RelayWarmup.Outcome warmedUp = warmup.awaitOutcome();
+            System.out.println("smoke test passed: " + url + " relayed " + SMOKE_ROUND_TRIPS + " round trips, " + latency
+                    + (warmedUp == null ? "" : "; warm-up " + warmedUp.reason()));
             return 0;
         } catch (Exception e) {
             System.out.println("smoke test failed: " + url + ": " + e);

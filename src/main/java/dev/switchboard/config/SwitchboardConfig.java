@@ -222,6 +222,10 @@ public interface SwitchboardConfig {
             /** CODER_DERP_SERVER_VERIFY_CLIENTS: only announced node keys and mesh peers may use the relay. */
             @WithDefault("false")
             boolean verifyClients();
+
+            /** CODER_DERP_SERVER_WARMUP: longest loopback warm-up before readiness; 0 = none (warmup.RelayWarmup). */
+            @WithDefault("15s")
+            String warmup();
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.derpmap.DerpMapService;
 import dev.switchboard.ops.GracefulShutdown;
 import dev.switchboard.stun.StunListenAddresses;
 import dev.switchboard.stun.StunLifecycle;
+import dev.switchboard.warmup.RelayWarmup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -24,7 +25,7 @@ import java.net.Socket;
 /**
  * Readiness = this replica should receive traffic. Each check proves something and reports its own data: the HTTP
  * listener accepts connections, the relay is up and not draining, the STUN sockets are bound, a valid DERP map is
- * being served, the coordinator is running.
+ * being served, the coordinator is running, the relay's warm-up is over (warmup.RelayWarmup).
  */
 @ApplicationScoped
 public class ReadinessChecks {
@@ -35,10 +36,11 @@ public class ReadinessChecks {
     private final CoordinatorService coordinators;
     private final GracefulShutdown shutdown;
     private final PublicListener listener;
+    private final RelayWarmup warmup;
 
     public ReadinessChecks(SwitchboardConfig config, Instance<DerpServer> derp, StunLifecycle stun,
                            DerpMapService maps, CoordinatorService coordinators, GracefulShutdown shutdown,
-                           PublicListener listener) {
+                           PublicListener listener, RelayWarmup warmup) {
         this.config = config;
         this.derp = derp;
         this.stun = stun;
@@ -46,6 +48,7 @@ public class ReadinessChecks {
         this.coordinators = coordinators;
         this.shutdown = shutdown;
         this.listener = listener;
+        this.warmup = warmup;
     }
 
     @Produces
@@ -116,6 +119,22 @@ public class ReadinessChecks {
                     .withData("peers", coordinators.coordinator().peerCount());
             refusal.ifPresent(reason -> check.withData("refusing", reason));
             return check.build();
+        };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck relayWarmup() {
+        return () -> {
+            HealthCheckResponseBuilder check = HealthCheckResponse.named("relay-warmup")
+                    .withData("phase", warmup.phase().name().toLowerCase(java.util.Locale.ROOT));
+            RelayWarmup.Outcome outcome = warmup.outcome();
+            if (outcome == null) {
+                return check.down().build();
+            }
+            return check.up().withData("outcome", outcome.reason()).withData("millis", outcome.millis())
+                    .withData("relayedPackets", outcome.relayedPackets()).withData("stunAnswers", outcome.stunAnswers())
+                    .withData("jitCompileMillis", outcome.compiledMillis()).build();
         };
     }
 }

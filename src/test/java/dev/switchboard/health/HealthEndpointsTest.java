@@ -26,7 +26,9 @@ class HealthEndpointsTest {
     @Test
     void readinessReportsEveryComponentWithItsData() {
         given().get(ready).then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("http-listener", "derp-relay", "stun-responder", "derp-map", "coordinator"))
+                .body("checks.name", hasItems("http-listener", "derp-relay", "stun-responder", "derp-map", "coordinator",
+                        "relay-warmup"))
+                .body("checks.find { it.name == 'relay-warmup' }.data.outcome", equalTo("off")) // the test profile's 0s
                 .body("checks.find { it.name == 'derp-relay' }.data.draining", equalTo(false))
                 .body("checks.find { it.name == 'derp-map' }.data.regions", equalTo(6));
     }
