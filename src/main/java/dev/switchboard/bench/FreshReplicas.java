@@ -51,7 +51,8 @@ public final class FreshReplicas implements AutoCloseable {
     /**
      * Creates the database, starts {@code count} replicas with {@code command} at once (their output appended to
      * {@code log}; start-up migrations and the mesh key are taken under advisory locks, so replicas may start
-     * together, as pods do) and waits until they are meshed; on any failure, what was started is stopped again.
+     * together, as pods do) and waits until they are meshed and ready; on any failure, what was started is stopped
+     * again.
      */
     public static FreshReplicas start(List<String> command, PgConnectionUrl server, int count, Path log) throws Exception {
         String name = "sb_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -78,6 +79,9 @@ public final class FreshReplicas implements AutoCloseable {
                 throw failed;
             }
             replicas.awaitMesh(Duration.ofSeconds(30));
+            for (Member member : replicas.members) {
+                member.server().awaitReadiness(); // the relay's warm-up (CODER_DERP_SERVER_WARMUP) is over
+            }
             return replicas;
         } catch (Exception e) {
             replicas.close();

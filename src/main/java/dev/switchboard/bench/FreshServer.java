@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * A server process started the way a user starts one (a command such as {@code bin/switchboard server}), with a
- * throw-away config directory and a free loopback port, timed from {@code exec} until {@code GET /healthz} answers
- * 200: what "start to ready" means for a pod behind a readiness probe. Closing it sends SIGTERM, then kills.
+ * throw-away config directory and free loopback ports, timed from {@code exec} until {@code GET /healthz} answers
+ * 200 (listening) and, on request, until the management listener's {@code /q/health/ready} does (what "start to
+ * ready" means for a pod behind a readiness probe). Closing it sends SIGTERM, then kills.
  */
 public final class FreshServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -26,13 +27,18 @@ public final class FreshServer implements AutoCloseable {
     private final Process process;
     private final Path configDir;
     private final URI base;
-    private final Duration startToReady;
+    private final URI management;
+    private final long started;
+    private final Duration startToListening;
 
-    private FreshServer(Process process, Path configDir, URI base, Duration startToReady) {
+    private FreshServer(Process process, Path configDir, URI base, URI management, long started,
+                        Duration startToListening) {
         this.process = process;
         this.configDir = configDir;
         this.base = base;
-        this.startToReady = startToReady;
+        this.management = management;
+        this.started = started;
+        this.startToListening = startToListening;
     }
 
     /** Starts {@code command} with {@code extraEnv} and waits until it is ready; its output goes to {@code log}. */
@@ -44,20 +50,22 @@ public final class FreshServer implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("CODER_CONFIG_DIR", configDir.toString());
         env.put("CODER_HTTP_ADDRESS", "127.0.0.1:" + port);
-        env.put("CODER_PROMETHEUS_ADDRESS", "127.0.0.1:0");
+        env.put("CODER_PROMETHEUS_ADDRESS", "127.0.0.1:" + freePort());
         env.put("CODER_STUN_LISTEN_ADDRESSES", "127.0.0.1:0");
         env.putAll(extraEnv);
         URI base = URI.create("http://127.0.0.1:" + port);
+        URI management = URI.create("http://" + env.get("CODER_PROMETHEUS_ADDRESS"));
         long started = System.nanoTime();
         Process process = builder.start();
         try {
-            awaitReady(process, base);
+            await(process, base.resolve("/healthz"), 5);
         } catch (Exception e) {
             process.destroyForcibly();
             deleteTree(configDir);
             throw e;
         }
-        return new FreshServer(process, configDir, base, Duration.ofNanos(System.nanoTime() - started));
+        return new FreshServer(process, configDir, base, management, started,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     public URI derpUrl() {
@@ -74,17 +82,27 @@ public final class FreshServer implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
-    public Duration startToReady() {
-        return startToReady;
+    /** {@code exec} until {@code /healthz} answered 200: the listener is up. */
+    public Duration startToListening() {
+        return startToListening;
+    }
+
+    /** Waits until every readiness check is UP; returns the time from {@code exec}. */
+    public Duration awaitReadiness() throws Exception {
+        // Every 50 ms, not 5: each probe runs every check (one opens a connection to the listener) and, while the
+        // warm-up keeps readiness DOWN, logs the report; 200 probes/s would be load of their own on the server.
+        await(process, management.resolve("/q/health/ready"), 50);
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     public long pid() {
         return process.pid();
     }
 
-    private static void awaitReady(Process process, URI base) throws Exception {
+    /** Polls {@code url} every {@code pollMillis} until it answers 200. */
+    private static void await(Process process, URI url, long pollMillis) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -98,7 +116,7 @@ public final class FreshServer implements AutoCloseable {
             } catch (IOException notListeningYet) {
                 // Connection refused until the listener is bound: poll again.
             }
-            Thread.sleep(5);
+            Thread.sleep(pollMillis);
         }
         throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT.toSeconds() + " s");
     }

@@ -125,8 +125,10 @@ class HaProcessesIT {
     /** One server process on the shared database, with its own relay key and config directory. */
     private Replica replica(String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // No warm-up: replicas warming up side by side on 2 cores would stretch the HA timings under test.
         FreshReplicas.Member member = FreshReplicas.startReplica(List.of(java, "-jar", JAR.toString(), "server"),
-                database.coderUrl(), signingKey, Map.of("CODER_DERP_SERVER_VERIFY_CLIENTS", "true"), log);
+                database.coderUrl(), signingKey, Map.of("CODER_DERP_SERVER_VERIFY_CLIENTS", "true",
+                        "CODER_DERP_SERVER_WARMUP", "0s"), log);
         running.add(member.server());
         return new Replica(name, member.server(), member.management());
     }
