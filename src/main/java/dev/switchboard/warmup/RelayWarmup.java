@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * CODER_DERP_SERVER_WARMUP: before readiness turns UP, the relay carries loopback traffic of its own
  * ({@link WarmupTraffic}) until the JIT has compiled its hot paths ({@link JitSettle}) or the limit is reached.
  * A JVM that has just started runs the relay interpreted and then half-compiled: measured on 2 cores, the first
- * second of a 20,000 packets/s load had a p99 of 30–130 ms against ~1 ms warm, and compiling went on for 5–8 s
- * (docs: bench/README.md, "bench cold-start"). Pods behind a readiness probe get their traffic after that.
+ * second of a 20,000 packets/s load had a p99 of 30–130 ms against ~1 ms warm, and C2 was still compiling the read
+ * path 10 s in (bench/README.md, "bench cold-start"). Pods behind a readiness probe get their traffic after that.
  *
  * <p>It starts when the public listener is up (the clients dial it as any client would) and never blocks
  * readiness for good: a failure to connect (a per-IP limit of 1, say) ends it with the reason logged. SIGTERM
