@@ -41,7 +41,7 @@ public final class FreshServer implements AutoCloseable {
         this.startToListening = startToListening;
     }
 
-    /** Starts {@code command} with {@code extraEnv} and waits until it is ready; its output goes to {@code log}. */
+    /** Starts {@code command} with {@code extraEnv} and waits until it listens; its output goes to {@code log}. */
     public static FreshServer start(List<String> command, Map<String, String> extraEnv, Path log) throws Exception {
         Path configDir = Files.createTempDirectory("switchboard-bench-");
         int port = freePort();
