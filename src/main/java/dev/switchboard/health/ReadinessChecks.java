@@ -21,6 +21,7 @@ import org.eclipse.microprofile.health.Readiness;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Locale;
 
 /**
  * Readiness = this replica should receive traffic. Each check proves something and reports its own data: the HTTP
@@ -127,7 +128,7 @@ public class ReadinessChecks {
     HealthCheck relayWarmup() {
         return () -> {
             HealthCheckResponseBuilder check = HealthCheckResponse.named("relay-warmup")
-                    .withData("phase", warmup.phase().name().toLowerCase(java.util.Locale.ROOT));
+                    .withData("phase", warmup.phase().name().toLowerCase(Locale.ROOT));
             RelayWarmup.Outcome outcome = warmup.outcome();
             if (outcome == null) {
                 return check.down().build();
