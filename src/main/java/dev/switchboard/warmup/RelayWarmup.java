@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * CODER_DERP_SERVER_WARMUP: before readiness turns UP, the relay carries loopback traffic of its own
@@ -57,7 +57,8 @@ public class RelayWarmup {
     private final PublicListener listener;
     private final StunLifecycle stun;
     private final Duration limit;
-    private final AtomicReference<Phase> phase;
+    /** Set once, by the first listener start or by SIGTERM before it; the phase follows from it and {@link #over}. */
+    private final AtomicBoolean begun = new AtomicBoolean();
     private final CompletableFuture<Outcome> over = new CompletableFuture<>();
     private volatile boolean stopRequested;
 
@@ -70,7 +71,6 @@ public class RelayWarmup {
         // Validated at start-up with every other CODER_* setting (ConfigOptions).
         this.limit = config.derp().server().enable()
                 ? ConfigOptions.parseDuration(config.derp().server().warmup()) : Duration.ZERO;
-        this.phase = new AtomicReference<>(limit.isZero() ? Phase.DONE : Phase.WAITING);
         if (limit.isZero()) {
             over.complete(new Outcome("off", 0, 0, 0, 0));
         }
@@ -87,7 +87,7 @@ public class RelayWarmup {
     /** Before the drain (GracefulShutdown) starts counting connections. */
     void stopping(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         stopRequested = true;
-        if (phase.compareAndSet(Phase.WAITING, Phase.DONE)) {
+        if (begun.compareAndSet(false, true)) {
             over.complete(new Outcome("stopped before it began", 0, 0, 0, 0));
         }
         try {
@@ -100,7 +100,7 @@ public class RelayWarmup {
     }
 
     public Phase phase() {
-        return phase.get();
+        return over.isDone() ? Phase.DONE : begun.get() ? Phase.RUNNING : Phase.WAITING;
     }
 
     /** Null until the warm-up is over. */
@@ -122,7 +122,7 @@ public class RelayWarmup {
     }
 
     private void begin(int port, boolean tls) {
-        if (!phase.compareAndSet(Phase.WAITING, Phase.RUNNING)) {
+        if (over.isDone() || !begun.compareAndSet(false, true)) {
             return;
         }
         URI url = URI.create((tls ? "https://" : "http://") + HostPort.urlHost(listener.loopbackHost()) + ":"
@@ -160,7 +160,6 @@ public class RelayWarmup {
         Outcome done = new Outcome(reason, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 finished == null ? 0 : finished.relayedPackets(), finished == null ? 0 : finished.stunAnswers(),
                 compiledMillis);
-        phase.set(Phase.DONE);
         over.complete(done);
         LOG.infof("relay warm-up over after %d ms (%s): %d packets relayed, %d STUN answers, %d ms of JIT compiling",
                 done.millis(), reason, done.relayedPackets(), done.stunAnswers(), done.compiledMillis());
