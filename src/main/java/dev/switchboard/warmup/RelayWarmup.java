@@ -9,6 +9,7 @@ import dev.switchboard.stun.StunLifecycle;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.vertx.http.HttpsServerStart;
+import io.netty.util.NetUtil;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,6 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -165,13 +164,12 @@ public class RelayWarmup {
                 done.millis(), reason, done.relayedPackets(), done.stunAnswers(), done.compiledMillis());
     }
 
-    /** A wildcard STUN socket is reached on the loopback address of its family. */
+    /**
+     * A wildcard STUN socket is reached on loopback, as the HTTP listener is (PublicListener.loopbackHost). Made
+     * from the literal, so {@code getHostString()} hands the sender that string without building one per packet.
+     */
     private static InetSocketAddress reachable(InetSocketAddress bound) {
-        InetAddress address = bound.getAddress();
-        if (!address.isAnyLocalAddress()) {
-            return bound;
-        }
-        String loopback = address instanceof Inet6Address ? "::1" : "127.0.0.1";
-        return new InetSocketAddress(loopback, bound.getPort());
+        return new InetSocketAddress(PublicListener.loopbackHost(NetUtil.toAddressString(bound.getAddress())),
+                bound.getPort());
     }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -99,14 +100,17 @@ final class WarmupTraffic {
                 .onFailure(failed -> relay.forgetOwnClient(key.publicKey()));
     }
 
-    private void startStun(List<InetSocketAddress> targets) {
-        if (targets.isEmpty()) {
+    private void startStun(List<InetSocketAddress> all) {
+        if (all.isEmpty()) {
             return;
         }
+        // One socket, one family: the responder's path is the same for both, and a send across families would fail.
+        boolean ipv6 = all.get(0).getAddress() instanceof Inet6Address;
+        List<InetSocketAddress> targets = all.stream()
+                .filter(target -> target.getAddress() instanceof Inet6Address == ipv6).toList();
         stunContext = VertxInternals.newEventLoopContext(vertx);
         stunContext.runOnContext(v -> {
-            stun = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(targets.get(0).getAddress()
-                    instanceof java.net.Inet6Address));
+            stun = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(ipv6));
             stun.handler(packet -> {
                 if (StunCodec.parseResponse(packet.data()) != null) {
                     stunAnswers.increment();
@@ -117,7 +121,7 @@ final class WarmupTraffic {
                 ThreadLocalRandom.current().nextBytes(transaction);
                 Buffer request = StunCodec.tailscaleRequest(transaction);
                 for (InetSocketAddress target : targets) {
-                    stun.send(request, target.getPort(), target.getAddress().getHostAddress());
+                    stun.send(request, target.getPort(), target.getHostString());
                 }
             });
         });
