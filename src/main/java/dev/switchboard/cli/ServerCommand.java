@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.ManagementListener;
 import dev.switchboard.config.PublicListener;
 import dev.switchboard.warmup.RelayWarmup;
 import io.quarkus.runtime.Quarkus;
@@ -24,12 +25,15 @@ public class ServerCommand implements Callable<Integer> {
     PublicListener listener;
 
     @Inject
+    ManagementListener management;
+
+    @Inject
     RelayWarmup warmup;
 
     @Option(names = "--smoke-test", description = "Start, relay " + SMOKE_ROUND_TRIPS + " packets between two DERP "
-            + "clients through this server's HTTP listener, then stop once the relay's warm-up is over: exit status 0 if "
-            + "every one came back. Also the training run of the JVM's AOT cache (bin/aot-cache), which so learns the "
-            + "warm-up's profiles.")
+            + "clients through this server's HTTP listener, then stop once the relay's warm-up is over and readiness is UP "
+            + "(/healthz, /q/health/ready): exit status 0 if every one came back. Also the training run of the JVM's AOT "
+            + "cache (bin/aot-cache), which so learns the warm-up's profiles and loads the probe paths.")
     boolean smokeTest;
 
     @Override
@@ -42,6 +46,8 @@ public class ServerCommand implements Callable<Integer> {
         try {
             String latency = SmokeTest.run(vertx, url, SMOKE_ROUND_TRIPS);
             RelayWarmup.Outcome warmedUp = warmup.awaitOutcome();
+            SmokeTest.probe(vertx, listener.loopbackUrl().resolve("/healthz"),
+                    management.loopbackUrl().resolve("/q/health/ready"));
             System.out.println("smoke test passed: " + url + " relayed " + SMOKE_ROUND_TRIPS + " round trips, " + latency
                     + (warmedUp == null ? "" : "; warm-up " + warmedUp.reason()));
             return 0;
