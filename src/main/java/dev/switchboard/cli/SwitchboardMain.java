@@ -9,6 +9,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 
+import java.util.Arrays;
+
 /**
  * Entry point of the {@code switchboard} binary. Only {@code server} boots Quarkus (quarkus-picocli runs it after
  * start-up); every other command — {@code token}, {@code bench}, {@code --help}, {@code --version} — runs with plain
@@ -65,10 +67,19 @@ public class SwitchboardMain implements QuarkusApplication {
         return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
     }
 
+    /**
+     * Runs {@code server} (the only command that boots Quarkus, {@link ClientCli#needsQuarkus}) on a command line of
+     * that command alone: picocli reads the annotations of every command it is given, and the whole tree took ~100 ms
+     * of CPU while the first probes arrive (its classes are too old for the AOT cache to hold).
+     */
     @Override
     public int run(String... args) {
-        CommandLine commandLine = new CommandLine(new SwitchboardCommand(), factory);
-        commandLine.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
-        return commandLine.execute(args);
+        CommandLine server = new CommandLine(ServerCommand.class, factory).setCommandName("switchboard server");
+        server.getCommandSpec().usageMessage().footer(ConfigOptions.helpText());
+        server.setParameterExceptionHandler((e, ignored) -> {
+            e.getCommandLine().getErr().println(ClientCli.line(e));
+            return ClientCli.USAGE;
+        });
+        return server.execute(Arrays.copyOfRange(args, 1, args.length));
     }
 }

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Quarkus side of the entry point; the commands that run without Quarkus are in ClientCommandsTest. */
@@ -22,6 +24,15 @@ class SwitchboardMainTest {
         assertEquals(0, result.exitCode(), result.getOutput());
         assertTrue(result.getOutput().contains("smoke test passed: http://127.0.0.1:"), result.getOutput());
         assertTrue(result.getOutput().contains("relayed 200 round trips"), result.getOutput());
+    }
+
+    @Test
+    @Launch(value = {"server", "--bogus"}, exitCode = 2)
+    void anUnknownServerOptionIsOneLineAndExitStatus2(LaunchResult result) {
+        assertEquals(List.of("switchboard: Unknown option: '--bogus' (see --help)"),
+                result.getErrorOutput().lines().filter(line -> line.startsWith("switchboard")).toList(),
+                result.getErrorOutput());
+        assertFalse(result.getErrorOutput().contains("Usage:"), result.getErrorOutput());
     }
 
     @Test
