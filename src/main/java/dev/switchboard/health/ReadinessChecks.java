@@ -135,6 +135,7 @@ public class ReadinessChecks {
             }
             return check.up().withData("outcome", outcome.reason()).withData("millis", outcome.millis())
                     .withData("relayedPackets", outcome.relayedPackets()).withData("stunAnswers", outcome.stunAnswers())
+                    .withData("churnedConnections", outcome.churnedConnections())
                     .withData("jitCompileMillis", outcome.compiledMillis()).build();
         };
     }

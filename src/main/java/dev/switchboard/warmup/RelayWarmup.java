@@ -48,7 +48,8 @@ public class RelayWarmup {
     public enum Phase { WAITING, RUNNING, DONE }
 
     /** What the readiness check reports once it is over. */
-    public record Outcome(String reason, long millis, long relayedPackets, long stunAnswers, long compiledMillis) {
+    public record Outcome(String reason, long millis, long relayedPackets, long stunAnswers, long churnedConnections,
+                          long compiledMillis) {
     }
 
     private final Vertx vertx;
@@ -71,7 +72,7 @@ public class RelayWarmup {
         this.limit = config.derp().server().enable()
                 ? ConfigOptions.parseDuration(config.derp().server().warmup()) : Duration.ZERO;
         if (limit.isZero()) {
-            over.complete(new Outcome("off", 0, 0, 0, 0));
+            over.complete(new Outcome("off", 0, 0, 0, 0, 0));
         }
     }
 
@@ -87,7 +88,7 @@ public class RelayWarmup {
     void stopping(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         stopRequested = true;
         if (begun.compareAndSet(false, true)) {
-            over.complete(new Outcome("stopped before it began", 0, 0, 0, 0));
+            over.complete(new Outcome("stopped before it began", 0, 0, 0, 0, 0));
         }
         try {
             if (awaitOutcome(Duration.ofSeconds(5)) == null) {
@@ -156,12 +157,17 @@ public class RelayWarmup {
     }
 
     private void finish(String reason, long started, WarmupTraffic finished, long compiledMillis) {
-        Outcome done = new Outcome(reason, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                finished == null ? 0 : finished.relayedPackets(), finished == null ? 0 : finished.stunAnswers(),
-                compiledMillis);
+        Outcome done = finished == null ? new Outcome(reason, millisSince(started), 0, 0, 0, compiledMillis)
+                : new Outcome(reason, millisSince(started), finished.relayedPackets(), finished.stunAnswers(),
+                        finished.churnedConnections(), compiledMillis);
         over.complete(done);
-        LOG.infof("relay warm-up over after %d ms (%s): %d packets relayed, %d STUN answers, %d ms of JIT compiling",
-                done.millis(), reason, done.relayedPackets(), done.stunAnswers(), done.compiledMillis());
+        LOG.infof("relay warm-up over after %d ms (%s): %d packets relayed, %d STUN answers, %d connections churned, "
+                + "%d ms of JIT compiling", done.millis(), reason, done.relayedPackets(), done.stunAnswers(),
+                done.churnedConnections(), done.compiledMillis());
+    }
+
+    private static long millisSince(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
     /**

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The warm-up's load: DERP client pairs of this process on the relay's own listener over loopback (raw upgrades and
  * one WebSocket pair), each sender paced by a 1 ms timer with a burst now and then so that queueing, flush
- * coalescing and sender backpressure run too, and Binding requests to the STUN sockets. The relay treats them as
- * any client: the same accept, handshake, routing and write paths, which is what the JIT has to compile.
+ * coalescing and sender backpressure run too, clients that come and go ({@link WarmupChurn}), and Binding requests
+ * to the STUN sockets. The relay treats them as any client: the same accept, handshake, routing and write paths,
+ * which is what the JIT has to compile.
  *
  * <p>Each pair lives on an event-loop context of its own (the loops taken in turn); a sender's state is confined
  * to its context. The counters are read from the warm-up's timer.
@@ -41,6 +42,8 @@ final class WarmupTraffic {
     /** Every 50th tick a sender writes 64 packets at once: more than one read's worth reaches the relay. */
     static final int BURST_EVERY_TICKS = 50;
     static final int BURST_PACKETS = 64;
+    /** Between the last packet sent and the first client closed: loopback delivers a burst in well under this. */
+    static final long DRAIN_MILLIS = 100;
 
     private final Vertx vertx;
     private final DerpServer relay;
@@ -50,6 +53,7 @@ final class WarmupTraffic {
     private final LongAdder relayed = new LongAdder();
     private final LongAdder stunAnswers = new LongAdder();
     private final Buffer payload = Buffer.buffer(new byte[PACKET_BYTES]);
+    private WarmupChurn churn; // set once the pairs are connected
     private DatagramSocket stun; // null without STUN targets
     private Context stunContext;
     private long stunTimer = -1; // on stunContext
@@ -70,6 +74,9 @@ final class WarmupTraffic {
         // join, not all: on a failure every pair has finished connecting, so stop() closes each client that did.
         return Future.join(pairs).map(all -> {
             traffic.senders.forEach(Sender::start);
+            traffic.churn = new WarmupChurn(vertx, relay, derpUrl, traffic.senders.get(0).to.publicKey(),
+                    traffic.payload);
+            traffic.churn.start();
             traffic.startStun(stunTargets);
             return traffic;
         }).onFailure(failed -> traffic.stop());
@@ -135,9 +142,24 @@ final class WarmupTraffic {
         return stunAnswers.sum();
     }
 
-    /** Stops the senders and closes every client and the STUN socket; completes when all are closed. */
+    long churnedConnections() {
+        return churn == null ? 0 : churn.connections();
+    }
+
+    /**
+     * Stops the senders and the churn, lets the relay deliver what is in flight, then closes every client and the
+     * STUN socket; completes when all are closed. Closed at once, receivers left the relay writing into closing
+     * channels with full queues: branches its hot write path (ClientSession.flush, the send queue's wake-up) had
+     * never taken, deoptimized just before readiness turned UP.
+     */
     Future<Void> stop() {
         senders.forEach(Sender::stop);
+        Future<Void> churned = churn == null ? Future.succeededFuture() : churn.stop();
+        return churned.compose(v -> Future.<Void>future(quiet -> vertx.setTimer(DRAIN_MILLIS, id -> quiet.complete())))
+                .compose(v -> closeAll());
+    }
+
+    private Future<Void> closeAll() {
         List<Future<Void>> closing = new ArrayList<>();
         clients.forEach(client -> closing.add(client.close().onComplete(closed ->
                 relay.forgetOwnClient(client.publicKey()))));

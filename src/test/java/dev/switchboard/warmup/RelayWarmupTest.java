@@ -69,6 +69,7 @@ class RelayWarmupTest {
         assertEquals("done", done.getString(check + "phase"));
         assertTrue(done.getLong(check + "relayedPackets") > 1000, done.prettify());
         assertTrue(done.getLong(check + "stunAnswers") > 100, done.prettify());
+        assertTrue(done.getLong(check + "churnedConnections") > 10, done.prettify());
         assertTrue(done.getLong(check + "millis") < LIMIT.toMillis() + 2000, done.prettify());
         assertTrue(done.getString(check + "outcome").matches("JIT settled|reached CODER_DERP_SERVER_WARMUP"),
                 done.prettify());
