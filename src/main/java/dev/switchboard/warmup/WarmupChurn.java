@@ -3,7 +3,6 @@ package dev.switchboard.warmup;
 import dev.switchboard.derp.NodeKey;
 import dev.switchboard.derp.NodePrivateKey;
 import dev.switchboard.derp.client.DerpClient;
-import dev.switchboard.derp.client.DerpClientOptions;
 import dev.switchboard.derp.server.DerpServer;
 import dev.switchboard.vertx.VertxInternals;
 import io.vertx.core.Context;
@@ -29,8 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WarmupChurn {
     /** One connection at a time, at most this often: ≤ 20 handshakes/s beside the steady pairs' load. */
-    static final long INTERVAL_MILLIS = 50;
-    static final int PACKETS_PER_CLIENT = 8;
+    private static final long INTERVAL_MILLIS = 50;
+    private static final int PACKETS_PER_CLIENT = 8;
     private static final int WEBSOCKET_EVERY = 4;
 
     private final Vertx vertx;
@@ -44,7 +43,7 @@ final class WarmupChurn {
     private final Promise<Void> stopped = Promise.promise();
     private boolean stopping; // on loop
     private boolean connecting; // on loop: a client is connected or connecting; stop() waits for it
-    private long started; // on loop
+    private long attempts; // on loop
 
     WarmupChurn(Vertx vertx, DerpServer relay, URI derpUrl, NodeKey receiver, Buffer payload) {
         this.vertx = vertx;
@@ -81,14 +80,10 @@ final class WarmupChurn {
             return;
         }
         connecting = true;
-        NodePrivateKey key = NodePrivateKey.generate();
-        relay.admitOwnClient(key.publicKey());
-        DerpClientOptions options = DerpClientOptions.of(derpUrl, key)
-                .withWebSocket(started++ % WEBSOCKET_EVERY == WEBSOCKET_EVERY - 1).withTrustAll(true);
+        boolean webSocket = attempts++ % WEBSOCKET_EVERY == WEBSOCKET_EVERY - 1;
         long begun = System.nanoTime();
-        DerpClient.connect(vertx, loop, options).onComplete(connected -> {
+        WarmupTraffic.connectOwn(vertx, relay, loop, derpUrl, webSocket).onComplete(connected -> {
             if (connected.failed()) {
-                relay.forgetOwnClient(key.publicKey());
                 connecting = false;
                 stopping = true;
                 stopped.tryComplete();
@@ -100,7 +95,7 @@ final class WarmupChurn {
             }
             client.send(nobody, payload);
             client.close().onComplete(done -> {
-                relay.forgetOwnClient(key.publicKey());
+                relay.forgetOwnClient(client.publicKey());
                 closed.increment();
                 connecting = false;
                 long waitMillis = INTERVAL_MILLIS - (System.nanoTime() - begun) / 1_000_000;

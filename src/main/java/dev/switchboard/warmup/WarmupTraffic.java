@@ -99,11 +99,20 @@ final class WarmupTraffic {
     }
 
     private Future<DerpClient> connect(Context context, URI derpUrl, boolean webSocket) {
+        return connectOwn(vertx, relay, context, derpUrl, webSocket).onSuccess(clients::add);
+    }
+
+    /**
+     * A client of this process with a fresh key that {@code CODER_DERP_SERVER_VERIFY_CLIENTS} lets through until it
+     * fails to connect or its owner forgets it ({@link DerpServer#forgetOwnClient}) once it is closed.
+     */
+    static Future<DerpClient> connectOwn(Vertx vertx, DerpServer relay, Context context, URI derpUrl,
+                                         boolean webSocket) {
         // Our own listener on loopback: the certificate names the public host, not 127.0.0.1.
         NodePrivateKey key = NodePrivateKey.generate();
         relay.admitOwnClient(key.publicKey());
         DerpClientOptions options = DerpClientOptions.of(derpUrl, key).withWebSocket(webSocket).withTrustAll(true);
-        return DerpClient.connect(vertx, context, options).onSuccess(clients::add)
+        return DerpClient.connect(vertx, context, options)
                 .onFailure(failed -> relay.forgetOwnClient(key.publicKey()));
     }
 
