@@ -48,6 +48,14 @@ class BenchWithoutQuarkusTest {
     }
 
     @Test
+    void coldStartRefusesANegativePrimingCount() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new SwitchboardCommand()).setErr(new PrintWriter(err, true));
+        assertEquals(2, ClientCli.execute(commandLine, "bench", "cold-start", "--prime-starts", "-1"));
+        assertEquals("switchboard: --prime-starts: 0 or more", err.toString().strip());
+    }
+
+    @Test
     void aServerThatExitsBeforeReadyIsReported(@TempDir Path dir) {
         Exception failure = assertThrows(IllegalStateException.class,
                 () -> FreshServer.start(List.of("sh", "-c", "exit 3"), Map.of(), dir.resolve("server.log")));
