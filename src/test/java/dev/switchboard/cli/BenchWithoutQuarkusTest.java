@@ -41,18 +41,21 @@ class BenchWithoutQuarkusTest {
 
     @Test
     void coldStartNeedsAWarmWindowToCompareWith() {
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new SwitchboardCommand()).setErr(new PrintWriter(err, true));
-        assertEquals(2, ClientCli.execute(commandLine, "bench", "cold-start", "--runs", "1"));
-        assertEquals("switchboard: --runs: at least 2 (the last is the warm one)", err.toString().strip());
+        assertEquals("switchboard: --runs: at least 2 (the last is the warm one)",
+                usageError("bench", "cold-start", "--runs", "1"));
     }
 
     @Test
     void coldStartRefusesANegativePrimingCount() {
+        assertEquals("switchboard: --prime-starts: 0 or more", usageError("bench", "cold-start", "--prime-starts", "-1"));
+    }
+
+    /** Runs a command that must fail as a usage error (exit 2); what it printed on stderr. */
+    private static String usageError(String... args) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = new CommandLine(new SwitchboardCommand()).setErr(new PrintWriter(err, true));
-        assertEquals(2, ClientCli.execute(commandLine, "bench", "cold-start", "--prime-starts", "-1"));
-        assertEquals("switchboard: --prime-starts: 0 or more", err.toString().strip());
+        assertEquals(2, ClientCli.execute(commandLine, args));
+        return err.toString().strip();
     }
 
     @Test
