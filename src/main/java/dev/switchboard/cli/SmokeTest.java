@@ -7,7 +7,6 @@ import dev.switchboard.derp.client.DerpMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -106,8 +105,7 @@ final class SmokeTest {
     private static int status(HttpClient http, URI url) throws Exception {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString());
         return http.request(request)
-                .compose(r -> r.send().compose(response -> response.body().map(body -> response)))
-                .map(HttpClientResponse::statusCode)
+                .compose(r -> r.send().compose(response -> response.body().map(body -> response.statusCode())))
                 .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 

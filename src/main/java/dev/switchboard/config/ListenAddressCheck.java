@@ -58,9 +58,8 @@ public class ListenAddressCheck {
             listeners.add(new Listener("CODER_TLS_ADDRESS", httpHost,
                     port(test ? "quarkus.http.test-ssl-port" : "quarkus.http.ssl-port", 8443)));
         }
-        listeners.add(new Listener("CODER_PROMETHEUS_ADDRESS",
-                config.getOptionalValue("quarkus.management.host", String.class).orElse("0.0.0.0"),
-                port(test ? "quarkus.management.test-port" : "quarkus.management.port", 9000)));
+        HostPort management = ManagementListener.address(config);
+        listeners.add(new Listener("CODER_PROMETHEUS_ADDRESS", management.host(), management.port()));
         return listeners;
     }
 

@@ -15,10 +15,14 @@ import java.net.URI;
 public class ManagementListener {
     /** {@code http://<loopback host>:<bound port>}: with port 0 the ephemeral port Quarkus publishes once bound. */
     public URI loopbackUrl() {
-        Config config = ConfigProvider.getConfig();
-        String host = config.getOptionalValue("quarkus.management.host", String.class).orElse("0.0.0.0");
+        HostPort bound = address(ConfigProvider.getConfig());
+        return URI.create("http://" + HostPort.urlHost(PublicListener.loopbackHost(bound.host())) + ":" + bound.port());
+    }
+
+    /** The address Quarkus binds (the test port under test), as configured or, once bound, as published. */
+    static HostPort address(Config config) {
         String port = LaunchMode.current() == LaunchMode.TEST ? "quarkus.management.test-port" : "quarkus.management.port";
-        return URI.create("http://" + HostPort.urlHost(PublicListener.loopbackHost(host)) + ":"
-                + config.getOptionalValue(port, Integer.class).orElse(9000));
+        return new HostPort(config.getOptionalValue("quarkus.management.host", String.class).orElse("0.0.0.0"),
+                config.getOptionalValue(port, Integer.class).orElse(9000));
     }
 }
