@@ -167,12 +167,14 @@ public final class Engine {
 
     /** On the loop: DERP map and home region, then the coordinator stream with our node (and tunnel). */
     private void join(AgentConnectionInfo info, long nodeId, NodeKey key, DiscoPrivateKey disco) {
-        conn.setDerpMap(info.derpMap(), info.derpForceWebsockets());
         int home = HomeRegion.fallback(info.derpMap()).orElse(0);
+        // Before the DERP map starts the first report, whose net-info callback (onNetInfo) builds on our node: a
+        // report answered before it was set found none (EngineTest, once in a clean-clone CI run).
+        self = new SelfNode(nodeId, key, disco.publicKey(), home, addresses(), conn.endpoints(), Map.of());
+        conn.setDerpMap(info.derpMap(), info.derpForceWebsockets());
         if (home > 0) {
             conn.setHome(home);
         }
-        self = new SelfNode(nodeId, key, disco.publicKey(), home, addresses(), conn.endpoints(), Map.of());
         CoordinatorClientOptions.Target target = options.agent() ? CoordinatorClientOptions.Target.agent()
                 : CoordinatorClientOptions.Target.agentClient(options.agentId());
         coordinator = CoordinatorClient.connect(context, webSockets, http,
